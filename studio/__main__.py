@@ -1,0 +1,5 @@
+"""``python -m studio``: see :mod:`studio.cli`."""
+
+from studio.cli import main
+
+raise SystemExit(main())

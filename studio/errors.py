@@ -1,0 +1,267 @@
+"""The studio's one error tree, and the one place an HTTP status becomes an error class.
+
+StudioError
+├── ValidationError(problems)      bad input, caught before anything is uploaded or paid
+├── ConfigError                     a missing or bad setting (token, host, budget)
+├── UploadError                     an image could not be prepared or published
+├── DownloadError                   a result file could not be fetched safely
+├── JobFailed(job_id, reason)       the job ran and failed, or was cancelled
+├── JobTimeout(job_id, waited_s)    the job did not finish before its deadline
+├── SubmitUnknown(...)              a paid submit whose outcome is unknown; never retried
+├── NetworkError / RequestTimeout   the host could not be reached or did not answer
+└── ApiError(status_code, ...)      the API answered with an error
+    ├── BadRequest 400 · AuthError 401/403 · NotFound 404 · PaymentRequired 402
+    ├── Conflict 409 · PayloadTooLarge 413 · Unprocessable 422 · RateLimited 429
+    └── ServerError ≥500
+
+Messages are written for the person at the keyboard; none contains a token.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+__all__ = [
+    "Problem",
+    "StudioError",
+    "ValidationError",
+    "ConfigError",
+    "UploadError",
+    "DownloadError",
+    "JobFailed",
+    "JobTimeout",
+    "SubmitUnknown",
+    "NetworkError",
+    "RequestTimeout",
+    "ApiError",
+    "BadRequest",
+    "AuthError",
+    "PaymentRequired",
+    "NotFound",
+    "Conflict",
+    "PayloadTooLarge",
+    "Unprocessable",
+    "RateLimited",
+    "ServerError",
+    "error_for_status",
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, naming the field it concerns."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class StudioError(Exception):
+    """Base of every error the studio raises on purpose; its text is fit to show a user."""
+
+
+class ValidationError(StudioError):
+    """The input has one or more problems; nothing was uploaded, submitted or charged."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("; ".join(str(p) for p in self.problems) or "invalid input")
+
+
+class ConfigError(StudioError):
+    """A setting is missing or wrong (for example no API token, or no image host)."""
+
+
+class UploadError(StudioError):
+    """An image could not be checked, prepared or published to the public URL host."""
+
+
+class DownloadError(StudioError):
+    """A result file could not be downloaded safely."""
+
+
+class JobFailed(StudioError):
+    """The job reached a terminal state other than success (failed or cancelled)."""
+
+    def __init__(self, job_id: str, reason: str, *, cancelled: bool = False) -> None:
+        self.job_id = job_id
+        self.reason = reason
+        self.cancelled = cancelled
+        super().__init__(f"job {job_id} {'was cancelled' if cancelled else 'failed'}: {reason}")
+
+
+class JobTimeout(StudioError):
+    """The job did not reach a terminal state before the deadline; it may still finish."""
+
+    def __init__(self, job_id: str, waited_s: float) -> None:
+        self.job_id = job_id
+        self.waited_s = waited_s
+        super().__init__(
+            f"job {job_id} did not finish within {waited_s:.0f} s; it is kept in the journal "
+            "and `python -m studio resume` will fetch it when it is done"
+        )
+
+
+class NetworkError(StudioError):
+    """The host could not be reached, or the connection broke."""
+
+
+class RequestTimeout(NetworkError):
+    """The host did not answer in time."""
+
+
+class SubmitUnknown(StudioError):
+    """A paid submit failed in a way that leaves its outcome unknown. It is never retried."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(
+            f"the submit's outcome is unknown ({reason}); it was not retried, to avoid paying "
+            "twice. Check your RunComfy dashboard before submitting again."
+        )
+
+
+class ApiError(StudioError):
+    """The API answered with an error status (or an ``error_code`` in a 2xx body)."""
+
+    status_code: int = 0
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        error_code: int | None = None,
+        request_id: str | None = None,
+        body: Any = None,
+        retry_after: float | None = None,
+    ) -> None:
+        self.status_code = status_code
+        self.error_code = error_code
+        self.request_id = request_id
+        self.body = body
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class BadRequest(ApiError):
+    """HTTP 400: the request was malformed or named an unknown model."""
+
+
+class AuthError(ApiError):
+    """HTTP 401/403 (or error code 400004): the token is missing, wrong or not allowed."""
+
+
+class PaymentRequired(ApiError):
+    """HTTP 402 (or error code 400002): the account balance is too low."""
+
+
+class NotFound(ApiError):
+    """HTTP 404: unknown, deleted or expired model or request id."""
+
+
+class Conflict(ApiError):
+    """HTTP 409."""
+
+
+class PayloadTooLarge(ApiError):
+    """HTTP 413."""
+
+
+class Unprocessable(ApiError):
+    """HTTP 422: the input did not match the model's schema."""
+
+
+class RateLimited(ApiError):
+    """HTTP 429: too many requests; ``retry_after`` says when to try again, if known."""
+
+
+class ServerError(ApiError):
+    """HTTP 5xx: the API had a problem on its side."""
+
+
+_BY_STATUS: dict[int, type[ApiError]] = {
+    400: BadRequest,
+    401: AuthError,
+    402: PaymentRequired,
+    403: AuthError,
+    404: NotFound,
+    408: ServerError,
+    409: Conflict,
+    413: PayloadTooLarge,
+    422: Unprocessable,
+    429: RateLimited,
+}
+
+_BY_ERROR_CODE: dict[int, type[ApiError]] = {
+    400001: BadRequest,
+    400002: PaymentRequired,
+    400004: AuthError,
+    403001: AuthError,
+    404001: NotFound,
+    422001: Unprocessable,
+}
+
+_HINTS: dict[type[ApiError], str] = {
+    AuthError: "the RunComfy token is missing, wrong or not allowed to do this",
+    PaymentRequired: "the RunComfy balance is too low for this job",
+    NotFound: "not found (unknown, deleted or expired)",
+    RateLimited: "rate limited by RunComfy; try again in a moment",
+    ServerError: "RunComfy had a problem on its side",
+    Unprocessable: "the input did not match the model's schema",
+    BadRequest: "the request was refused",
+}
+
+
+def _error_code(body: Any) -> int | None:
+    if isinstance(body, dict):
+        for key in ("error_code", "code"):
+            value = body.get(key)
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.isdigit():
+                return int(value)
+    return None
+
+
+def _server_message(body: Any) -> str:
+    if isinstance(body, dict):
+        for key in ("error_message", "message", "error", "detail"):
+            value = body.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()[:300]
+    if isinstance(body, str) and body.strip():
+        return body.strip()[:300]
+    return ""
+
+
+def error_for_status(
+    status_code: int,
+    body: Any,
+    *,
+    request_id: str | None = None,
+    retry_after: float | None = None,
+) -> ApiError:
+    """Map an HTTP status (and the body's ``error_code``) to the matching ApiError subclass."""
+    code = _error_code(body)
+    cls: type[ApiError]
+    if code in _BY_ERROR_CODE:
+        cls = _BY_ERROR_CODE[code]  # type: ignore[index]
+    elif status_code >= 500:
+        cls = ServerError
+    else:
+        cls = _BY_STATUS.get(status_code, ApiError)
+    detail = _server_message(body)
+    hint = _HINTS.get(cls, "the API refused the request")
+    message = f"HTTP {status_code}: {hint}" + (f" ({detail})" if detail else "")
+    return cls(
+        message,
+        status_code=status_code,
+        error_code=code,
+        request_id=request_id,
+        body=body,
+        retry_after=retry_after,
+    )
