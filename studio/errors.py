@@ -116,8 +116,9 @@ class RequestTimeout(NetworkError):
 class SubmitUnknown(StudioError):
     """A paid submit failed in a way that leaves its outcome unknown. It is never retried."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, timeout: bool = False) -> None:
         self.reason = reason
+        self.timeout = timeout
         super().__init__(
             f"the submit's outcome is unknown ({reason}); it was not retried, to avoid paying "
             "twice. Check your RunComfy dashboard before submitting again."
@@ -189,7 +190,6 @@ _BY_STATUS: dict[int, type[ApiError]] = {
     402: PaymentRequired,
     403: AuthError,
     404: NotFound,
-    408: ServerError,
     409: Conflict,
     413: PayloadTooLarge,
     422: Unprocessable,
@@ -210,6 +210,7 @@ _HINTS: dict[type[ApiError], str] = {
     PaymentRequired: "the RunComfy balance is too low for this job",
     NotFound: "not found (unknown, deleted or expired)",
     RateLimited: "rate limited by RunComfy; try again in a moment",
+    ApiError: "the API refused the request",
     ServerError: "RunComfy had a problem on its side",
     Unprocessable: "the input did not match the model's schema",
     BadRequest: "the request was refused",

@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from .errors import Problem
 from .models import GenerationRequest, Shot
 
-__all__ = ["KEY_TO_CONCEPT", "parse_request", "parse_shots"]
+__all__ = ["KEY_TO_CONCEPT", "parse_request", "parse_shots", "request_to_json"]
 
 # Every accepted input key and the studio concept it sets.
 KEY_TO_CONCEPT: Mapping[str, str] = {
@@ -184,3 +184,26 @@ def parse_request(data: Any) -> tuple[GenerationRequest, list[Problem]]:
         if parsed is not None:
             fields[concept] = parsed
     return GenerationRequest(**fields, field_names=names), problems
+
+
+def request_to_json(request: GenerationRequest) -> dict[str, Any]:
+    """The request in the studio's own vocabulary (the recipe format); ``parse_request`` reads it back.
+
+    Only what the user set is written; it never holds a token.
+    """
+    data: dict[str, Any] = {}
+    if request.prompt:
+        data["prompt"] = request.prompt
+    if request.shots:
+        data["shots"] = [
+            {k: v for k, v in (("prompt", s.prompt), ("duration", s.duration), ("camera", s.camera), ("audio_cue", s.audio_cue)) if v != ""}
+            for s in request.shots
+        ]
+    for concept in ("negative_prompt", "duration", "aspect_ratio", "cfg_scale", "audio", "seed", "shot_type",
+                    "start_image_url", "end_image_url"):
+        value = getattr(request, concept)
+        if value not in (None, ""):
+            data[concept] = value
+    if request.identity_anchor:
+        data["identity_anchor"] = True
+    return data

@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import NoReturn, Sequence
 
-from . import offline
+from . import jobs, offline
 from .exits import USAGE, CliError
 
 __all__ = ["main", "build_parser"]
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m studio", description="Kling Studio from the command line.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     offline.register(commands)
+    jobs.register(commands)
     return parser
 
 
