@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 
+from .errors import ConfigError
+
 __all__ = ["Settings", "DEFAULT_API_BASE", "DEFAULT_ACCOUNT_BASE", "DOWNLOAD_CAP_BYTES", "default_data_dir"]
 
 DEFAULT_API_BASE = "https://model-api.runcomfy.net/v1"
@@ -36,9 +38,9 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise ValueError(f"{name}: {raw!r} is not a number") from None
-    if value < 0:
-        raise ValueError(f"{name}: must not be negative")
+        raise ConfigError(f"{name}: {raw!r} is not a number") from None
+    if value < 0 or value != value:
+        raise ConfigError(f"{name}: must be a number of at least 0, not {raw!r}")
     return value
 
 
@@ -91,6 +93,11 @@ class Settings:
             extra_download_hosts=hosts,
             poll_interval=_float(env, "STUDIO_POLL_SECS", cls.poll_interval),
             job_deadline=_float(env, "STUDIO_JOB_DEADLINE", cls.job_deadline),
+            read_timeout=_float(env, "STUDIO_READ_TIMEOUT", cls.read_timeout),
+            submit_timeout=_float(env, "STUDIO_SUBMIT_TIMEOUT", cls.submit_timeout),
+            max_retries=int(_float(env, "STUDIO_MAX_RETRIES", cls.max_retries)),
+            backoff_base=_float(env, "STUDIO_BACKOFF_BASE", cls.backoff_base),
+            download_cap_bytes=int(_float(env, "STUDIO_DOWNLOAD_CAP_BYTES", cls.download_cap_bytes)),
         )
 
     def evolve(self, **changes: object) -> Settings:

@@ -1,0 +1,94 @@
+"""Shared bench plumbing: a simulator in its own process, and a studio pointed at it.
+
+The simulator runs as ``python -m studio simulator`` in a separate process so the figures
+for the studio process (CPU, RSS) are its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from studio.config import Settings  # noqa: E402
+from studio.credentials import Token  # noqa: E402
+from studio.service import Studio  # noqa: E402
+
+TOKEN = "bench-token"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def control(base: str, path: str, body: Any = None) -> Any:
+    """Call a simulator test-control endpoint (``/_sim/...``)."""
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(f"{base}{path}", data=data, method="POST" if data is not None else "GET")
+    req.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return json.loads(resp.read() or b"null")
+
+
+@contextmanager
+def simulator(queue_seconds: float = 1.0, run_seconds: float = 2.0, render: bool = False) -> Iterator[str]:
+    """A simulator process on a free loopback port; yields its base URL."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "studio", "simulator", "--port", str(port), "--token", TOKEN,
+         "--queue-seconds", str(queue_seconds), "--run-seconds", str(run_seconds)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError(f"simulator did not start: {proc.stderr.read().decode()[-500:] if proc.stderr else ''}")
+                time.sleep(0.05)
+        control(base, "/_sim/config", {"render": render})
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def studio_for(base: str, data_dir: Path, **settings: Any) -> Studio:
+    """A studio on the live code path, pointed at the simulator at ``base``."""
+    s = Settings(
+        api_base=f"{base}/v1",
+        account_base=f"{base}/prod/v2",
+        data_dir=data_dir,
+        extra_download_hosts=("127.0.0.1",),
+        **settings,
+    )
+    return Studio(s, Token(TOKEN, "bench"))
+
+
+def rss_mb() -> float:
+    """Peak resident set size of this process so far, in MB (Linux ru_maxrss is in KiB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def env_without_tokens() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("RUNCOMFY_")}

@@ -1,0 +1,33 @@
+"""A local RunComfy-compatible Model API server: the studio's test double and offline default.
+
+It speaks the protocol of ``shared/docs/runcomfy-api.md`` over real HTTP (Starlette + uvicorn):
+submit, status, result, cancel, catalog, balance and result-file downloads, with configurable
+protocol variants (:class:`SimulatorConfig`), fault injection (:class:`FaultBook`), a request
+log (:class:`RequestLog`) and clock-driven jobs that render real MP4 previews
+(:class:`JobStore`). Start one with ``SimulatorServer(config).start()`` or
+``python -m studio simulator``. It shares no client code with the studio (no httpx, no
+``studio.validation``); only the catalog's schemas and prices.
+"""
+
+from __future__ import annotations
+
+from .app import SimulatorApp, create_app
+from .config import SimulatorConfig
+from .faults import FaultBook, FaultRule
+from .jobs import Job, JobStore
+from .requestlog import LogEntry, RequestLog
+from .server import SimulatorServer, main
+
+__all__ = [
+    "SimulatorConfig",
+    "SimulatorServer",
+    "SimulatorApp",
+    "create_app",
+    "FaultBook",
+    "FaultRule",
+    "Job",
+    "JobStore",
+    "LogEntry",
+    "RequestLog",
+    "main",
+]

@@ -1,0 +1,94 @@
+"""Shared fixtures and helpers for the simulator tests: a real server, plain httpx clients."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable
+
+import httpx
+import pytest
+
+from studio.simulator import SimulatorConfig, SimulatorServer
+
+TOKEN = "sim-token"
+OTHER = "other-token"
+T2V = "kling/kling-3.0/pro/text-to-video"
+I2V = "kling/kling-3.0/standard/image-to-video"
+T2V_4K = "kling/kling-3.0/4k/text-to-video"
+FAST = SimulatorConfig(queue_seconds=0.2, run_seconds=0.2, render=False, extra_tokens=(OTHER,))
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture(scope="module")
+def server():
+    with SimulatorServer(FAST) as s:
+        yield s
+
+
+@pytest.fixture
+def sim(server):
+    """The module's server, reset (jobs, faults, log, config) before each test."""
+    server.store.reset()
+    server.faults.clear()
+    server.log.clear()
+    server.set_config(FAST)
+    yield server
+
+
+@pytest.fixture(scope="module")
+def clients(server):
+    """One client with the token and one without, for the module (building clients is slow)."""
+    with httpx.Client(base_url=server.base_url, headers=AUTH, timeout=10) as api, httpx.Client(
+        base_url=server.base_url, timeout=10
+    ) as anon:
+        yield api, anon
+
+
+@pytest.fixture
+def api(sim, clients):
+    return clients[0]
+
+
+@pytest.fixture
+def anon(sim, clients):
+    """A client without a token (also used for /_sim/ and file downloads)."""
+    return clients[1]
+
+
+def submit(api: httpx.Client, body: dict[str, Any] | None = None, model: str = T2V) -> dict[str, Any]:
+    response = api.post(f"/v1/models/{model}", json={"prompt": "a lighthouse at dusk", "duration": 3} if body is None else body)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def wait_until(check: Callable[[], Any], timeout: float = 5.0, interval: float = 0.03) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s (last value {value!r})")
+        time.sleep(interval)
+
+
+def status_of(api: httpx.Client, request_id: str) -> dict[str, Any]:
+    response = api.get(f"/v1/requests/{request_id}/status")
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def wait_status(api: httpx.Client, request_id: str, *wanted: str, timeout: float = 5.0) -> dict[str, Any]:
+    return wait_until(lambda: (s := status_of(api, request_id))["status"] in wanted and s, timeout)
+
+
+def sim_job(anon: httpx.Client, request_id: str) -> dict[str, Any] | None:
+    jobs = anon.get("/_sim/jobs").json()["jobs"]
+    return next((j for j in jobs if j["request_id"] == request_id), None)
+
+
+def finish(anon: httpx.Client, request_id: str) -> dict[str, Any]:
+    """Jump a job straight to ``completed`` (its file rendered) through the control API."""
+    response = anon.post(f"/_sim/jobs/{request_id}/freeze", json={"state": "completed"})
+    assert response.status_code == 200 and response.json()["state"] == "completed", response.text
+    return response.json()

@@ -1,0 +1,72 @@
+"""A simulator shared by a test module, and a studio (the real client) pointed at it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from studio.config import Settings
+from studio.credentials import Token
+from studio.service import Studio
+from studio.simulator import SimulatorConfig, SimulatorServer
+
+SIM_TOKEN = "sim-token"
+QUICK = SimulatorConfig(queue_seconds=0.3, run_seconds=0.3, render=False)
+
+
+@pytest.fixture(scope="module")
+def simulator():
+    with SimulatorServer(QUICK) as server:
+        yield server
+
+
+@pytest.fixture
+def sim(simulator):
+    """The module's simulator with no jobs, faults or log entries, and QUICK settings."""
+    simulator.store.reset()
+    simulator.faults.clear()
+    simulator.log.clear()
+    simulator.set_config(QUICK)
+    return simulator
+
+
+def settings_for(server: SimulatorServer, data_dir: Path, **changes: Any) -> Settings:
+    base = dict(
+        api_base=server.api_base,
+        account_base=f"{server.base_url}/prod/v2",
+        data_dir=data_dir,
+        extra_download_hosts=("127.0.0.1",),
+        poll_interval=0.05,
+        backoff_base=0.01,
+    )
+    return Settings(**{**base, **changes})
+
+
+def studio_for(server: SimulatorServer, data_dir: Path, **changes: Any) -> Studio:
+    return Studio(settings_for(server, data_dir, **changes), Token(SIM_TOKEN, "test"))
+
+
+def cli_env(monkeypatch, server: SimulatorServer, home: Path, **extra: str) -> None:
+    """Point ``python -m studio`` (in this process or a child) at the simulator."""
+    values = {
+        "RUNCOMFY_MODEL_API_BASE": server.api_base,
+        "RUNCOMFY_SERVERLESS_API_BASE": f"{server.base_url}/prod/v2",
+        "RUNCOMFY_TOKEN": SIM_TOKEN,
+        "STUDIO_EXTRA_DOWNLOAD_HOSTS": "127.0.0.1",
+        "STUDIO_HOME": str(home),
+        "STUDIO_POLL_SECS": "0.05",
+        "STUDIO_BACKOFF_BASE": "0.01",
+        **extra,
+    }
+    for k, v in values.items():
+        monkeypatch.setenv(k, v)
+
+
+def submits(server: SimulatorServer) -> int:
+    return sum(1 for e in server.log.entries(op="submit") if e.method == "POST")
+
+
+def downloads_carried_token(server: SimulatorServer) -> bool:
+    return any(e.authorization for e in server.log.entries(op="download"))

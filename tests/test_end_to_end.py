@@ -1,0 +1,137 @@
+"""The real client against the simulator over HTTP on 127.0.0.1: six skill examples to MP4."""
+
+from decimal import Decimal
+
+import av
+import pytest
+
+from studio.catalog import find_endpoint
+from studio.errors import JobFailed, JobTimeout
+from studio.payload import request_from_input
+
+from .skill_examples import SKILL_EXAMPLES
+from .studio_support import downloads_carried_token, sim, simulator, studio_for, submits  # noqa: F401
+
+RATIO = {"16:9": 16 / 9, "9:16": 9 / 16, "1:1": 1.0}
+
+
+@pytest.mark.parametrize("model_id, data", SKILL_EXAMPLES, ids=[m for m, _ in SKILL_EXAMPLES])
+async def test_skill_example_round_trips_to_an_mp4(sim, tmp_path, model_id, data):
+    sim.set_config(render=True)
+    studio = studio_for(sim, tmp_path)
+    ep = find_endpoint(model_id)
+    try:
+        record = await studio.runner.submit(ep, request_from_input(data, ep))
+        record = await studio.runner.follow(record)
+    finally:
+        await studio.aclose()
+    assert record.status == "succeeded"
+    assert Decimal(record.cost_usd) == Decimal(record.quote_usd)
+    with av.open(record.files[0]) as video:
+        stream = video.streams.video[0]
+        assert video.duration / 1_000_000 == pytest.approx(data["duration"], abs=0.15)
+        if "aspect_ratio" in data:
+            assert stream.width / stream.height == pytest.approx(RATIO[data["aspect_ratio"]], rel=0.02)
+        assert bool(video.streams.audio) is data.get("generate_audio", False)
+    assert submits(sim) == 1
+    assert not downloads_carried_token(sim)
+    body = sim.store.get(record.request_id).body
+    assert "image_url" not in body and "generate_audio" not in body if "text" in model_id else True
+
+
+async def test_progress_is_reported_in_order(sim, tmp_path):
+    studio = studio_for(sim, tmp_path)
+    ep = find_endpoint("kling/kling-3.0/standard/text-to-video")
+    stages = []
+    try:
+        record = await studio.runner.submit(ep, request_from_input({"prompt": "wide shot", "duration": 3}, ep))
+        await studio.runner.follow(record, on_progress=lambda p: stages.append((p.stage, p.position)))
+    finally:
+        await studio.aclose()
+    names = [s for s, _ in stages]
+    assert names[0] == "queued" and names[-1] == "succeeded"
+    assert names.index("running") < names.index("downloading") < names.index("succeeded")
+    positions = [p for s, p in stages if s == "queued" and p is not None]
+    assert positions == sorted(positions, reverse=True)
+
+
+async def test_journal_written_before_waiting(sim, tmp_path):
+    studio = studio_for(sim, tmp_path)
+    ep = find_endpoint("kling/kling-3.0/pro/text-to-video")
+    try:
+        record = await studio.runner.submit(ep, request_from_input({"prompt": "x", "duration": 3, "sound": True}, ep))
+        stored = studio.journal.by_request_id(record.request_id)
+        assert stored.status == "queued" and stored.quote_usd == "0.504"
+        assert stored.payload == {"prompt": "x", "duration": 3, "aspect_ratio": "16:9", "sound": True}
+    finally:
+        await studio.aclose()
+
+
+async def test_cancel_while_queued_is_never_charged(sim, tmp_path):
+    sim.set_config(queue_seconds=30)
+    studio = studio_for(sim, tmp_path)
+    ep = find_endpoint("kling/kling-3.0/pro/text-to-video")
+    try:
+        record = await studio.runner.submit(ep, request_from_input({"prompt": "x", "duration": 3}, ep))
+        assert (await studio.runner.cancel(record)).cancelled
+        with pytest.raises(JobFailed) as info:
+            await studio.runner.follow(record)
+        assert info.value.cancelled
+        assert studio.journal.get(record.job_id).status == "cancelled"
+    finally:
+        await studio.aclose()
+
+
+async def test_cancel_while_running_says_not_cancellable(sim, tmp_path):
+    sim.set_config(queue_seconds=0, run_seconds=30)
+    studio = studio_for(sim, tmp_path)
+    ep = find_endpoint("kling/kling-3.0/pro/text-to-video")
+    try:
+        record = await studio.runner.submit(ep, request_from_input({"prompt": "x", "duration": 3}, ep))
+        sim.store.advance()
+        outcome = await studio.runner.cancel(record)
+        assert not outcome.cancelled
+        assert studio.journal.get(record.job_id).status != "cancelled"
+    finally:
+        await studio.aclose()
+
+
+async def test_deadline_keeps_the_job_for_resume(sim, tmp_path):
+    sim.faults.add("submit", "job_stuck")
+    studio = studio_for(sim, tmp_path, job_deadline=0.5)
+    ep = find_endpoint("kling/kling-3.0/standard/text-to-video")
+    try:
+        record = await studio.runner.submit(ep, request_from_input({"prompt": "x", "duration": 3}, ep))
+        with pytest.raises(JobTimeout):
+            await studio.runner.follow(record)
+        assert [r.job_id for r in studio.journal.unfinished()] == [record.job_id]
+    finally:
+        await studio.aclose()
+
+
+async def test_resume_brings_unfinished_jobs_home(sim, tmp_path):
+    ep = find_endpoint("kling/kling-3.0/standard/text-to-video")
+    first = studio_for(sim, tmp_path)
+    records = [await first.runner.submit(ep, request_from_input({"prompt": f"x{i}", "duration": 3}, ep)) for i in range(3)]
+    await first.aclose()  # the process "dies" without following them
+    second = studio_for(sim, tmp_path)
+    try:
+        results = await second.runner.resume()
+        assert sorted(r.request_id for r in results) == sorted(r.request_id for r in records)
+        assert all(r.status == "succeeded" and r.files for r in results)
+        assert second.journal.unfinished() == []
+    finally:
+        await second.aclose()
+    assert submits(sim) == 3
+
+
+async def test_balance_and_catalog(sim, tmp_path):
+    studio = studio_for(sim, tmp_path)
+    try:
+        assert await studio.api.balance() == Decimal("25.0")
+        entry = await studio.api.model("kling/kling-3.0/pro/image-to-video")
+        assert "start_image_url" in entry["input_schema"]["properties"]
+        ids = [m["model_id"] for m in await studio.api.models()]
+        assert "kling/kling-3.0/4k/text-to-video" in ids
+    finally:
+        await studio.aclose()
