@@ -25,15 +25,13 @@ async def measure(base: str, interval: float, jobs: int, data_dir: Path) -> list
     try:
         async def one(i: int) -> tuple[str, float]:
             record = await studio.runner.submit(ep, GenerationRequest(prompt=f"Wide shot, job {i}", duration=3))
+            # Start each job's polling at a different offset, so the moment the job finishes
+            # falls at a different point of the poll cycle (as it does for real jobs).
+            await asyncio.sleep(i * interval / jobs)
             record = await studio.runner.follow(record)
             return record.request_id or "", time.time()
 
-        # Stagger submits so completion times fall at different points of the poll cycle.
-        async def staggered(i: int) -> tuple[str, float]:
-            await asyncio.sleep(i * interval / jobs)
-            return await one(i)
-
-        done = await asyncio.gather(*(staggered(i) for i in range(jobs)))
+        done = await asyncio.gather(*(one(i) for i in range(jobs)))
     finally:
         await studio.aclose()
     finished = {j["request_id"]: j["finished_at"] for j in control(base, "/_sim/jobs")["jobs"]}
