@@ -19,7 +19,7 @@ from .api import CancelOutcome, RunComfyApi
 from .catalog import Endpoint
 from .config import Settings
 from .downloads import find_output_urls, host_allowed
-from .errors import DownloadError, JobFailed, JobTimeout, StudioError, SubmitUnknown
+from .errors import AuthError, DownloadError, JobFailed, JobTimeout, StudioError, SubmitUnknown
 from .job_states import Cancelled, Failed, JobState, Queued, Running, Succeeded, is_terminal
 from .journal import JobRecord, Journal
 from .models import GenerationRequest
@@ -30,6 +30,9 @@ from .vocabulary import request_to_json
 __all__ = ["Progress", "Stage", "JobRunner", "Interrupted"]
 
 log = logging.getLogger("studio.runner")
+
+# How long a fetched catalog entry (schema and price) is trusted before it is fetched again.
+CATALOG_TTL = 600.0
 
 Stage = Literal["submitting", "queued", "running", "downloading", "succeeded", "failed", "cancelled", "unknown"]
 
@@ -81,6 +84,31 @@ class JobRunner:
         self.settings = settings
         self._clock = clock
         self._sleep = sleep
+        self._live: dict[str, tuple[float, Endpoint]] = {}
+
+    async def live_endpoint(self, endpoint: Endpoint) -> Endpoint:
+        """The endpoint with its live catalog entry (schema and price), cached for a while.
+
+        When the catalog cannot be read (other than a rejected token), the bundled snapshot
+        stands in, as RunComfy's schema rarely changes; the reason is logged.
+        """
+        cached = self._live.get(endpoint.model_id)
+        if cached and self._clock() - cached[0] < CATALOG_TTL:
+            return cached[1]
+        try:
+            entry = await self.api.model(endpoint.model_id)
+        except AuthError:
+            raise
+        except StudioError as exc:
+            log.warning("using the bundled schema for %s: %s", endpoint.model_id, exc)
+            return endpoint
+        schema = entry.get("input_schema")
+        if not isinstance(schema, dict) or not isinstance(schema.get("properties"), dict):
+            log.warning("the live catalog entry for %s has no input schema; using the bundled one", endpoint.model_id)
+            return endpoint
+        live = endpoint.with_entry(entry)
+        self._live[endpoint.model_id] = (self._clock(), live)
+        return live
 
     async def submit(
         self,
@@ -92,11 +120,14 @@ class JobRunner:
         meta: dict[str, Any] | None = None,
         output_dir: Path | None = None,
     ) -> JobRecord:
-        """Validate, quote, journal and submit; returns the queued record. Raises ValidationError first.
+        """Validate against the live schema, quote, journal and submit; returns the queued record.
+
+        Raises ValidationError before anything is sent.
 
         ``output_dir`` (default: the job's folder under the data dir) is remembered, so a
         resumed job lands where the user asked.
         """
+        endpoint = await self.live_endpoint(endpoint)
         payload = build_payload(request, endpoint)
         quote = quote_request(request, endpoint)
         record = self.journal.begin(

@@ -135,3 +135,32 @@ async def test_balance_and_catalog(sim, tmp_path):
         assert "kling/kling-3.0/4k/text-to-video" in ids
     finally:
         await studio.aclose()
+
+
+async def test_live_schema_is_fetched_once_and_cached(sim, tmp_path):
+    from studio.errors import ValidationError
+
+    studio = studio_for(sim, tmp_path)
+    ep = find_endpoint("kling/kling-3.0/standard/text-to-video")
+    try:
+        for i in range(2):
+            await studio.runner.submit(ep, request_from_input({"prompt": f"x{i}", "duration": 3}, ep))
+        catalog_reads = [e for e in sim.log.entries(op="catalog")]
+        assert len(catalog_reads) == 1
+        live = await studio.runner.live_endpoint(ep)
+        assert live.entry["model_id"] == ep.model_id and len(sim.log.entries(op="catalog")) == 1
+        with pytest.raises(ValidationError):  # the live schema has no seed either
+            await studio.runner.submit(ep, request_from_input({"prompt": "x", "duration": 3}, ep).evolve(seed=3))
+    finally:
+        await studio.aclose()
+
+
+async def test_catalog_outage_falls_back_to_the_bundled_schema(sim, tmp_path):
+    sim.faults.add("catalog", "503", times=0)
+    studio = studio_for(sim, tmp_path, max_retries=1)
+    ep = find_endpoint("kling/kling-3.0/standard/text-to-video")
+    try:
+        record = await studio.runner.submit(ep, request_from_input({"prompt": "x", "duration": 3}, ep))
+        assert record.status == "queued"
+    finally:
+        await studio.aclose()
