@@ -1,6 +1,10 @@
-"""Start Kling Studio in the browser: ``python app.py``."""
+"""Start Kling Studio in the browser: ``python app.py``.
 
-from studio.ui import build_app
+With a RunComfy token (``RUNCOMFY_TOKEN``, ``RUNCOMFY_API_KEY`` or ``runcomfy login``) it runs
+live; with none it runs fully offline on the embedded simulator (local previews, no charges).
+"""
+
+from studio.ui import serve
 
 if __name__ == "__main__":
-    build_app().queue(default_concurrency_limit=8).launch(server_name="127.0.0.1")
+    serve()

@@ -14,13 +14,24 @@ from typing import Mapping
 
 from .errors import ConfigError
 
-__all__ = ["Settings", "DEFAULT_API_BASE", "DEFAULT_ACCOUNT_BASE", "DOWNLOAD_CAP_BYTES", "default_data_dir"]
+__all__ = [
+    "Settings",
+    "DEFAULT_API_BASE",
+    "DEFAULT_ACCOUNT_BASE",
+    "DOWNLOAD_CAP_BYTES",
+    "IMAGE_HOSTS",
+    "default_data_dir",
+]
 
 DEFAULT_API_BASE = "https://model-api.runcomfy.net/v1"
 # Balance lives on the Serverless API host, one wallet for all products.
 DEFAULT_ACCOUNT_BASE = "https://api.runcomfy.net/prod/v2"
 # The official CLI refuses any single result download over 2 GiB.
 DOWNLOAD_CAP_BYTES = 2 * 1024**3
+# Where local start/end images are published so RunComfy can fetch them ("" = nowhere).
+IMAGE_HOSTS = ("s3", "space", "url", "simulator")
+# AWS SigV4 presigned URLs live at most 7 days; under a minute is too short for a queued job.
+_S3_EXPIRES_RANGE = (60.0, 604800.0)
 
 
 def default_data_dir(env: Mapping[str, str]) -> Path:
@@ -46,6 +57,27 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
 
 def _base(env: Mapping[str, str], name: str, default: str) -> str:
     return (env.get(name, "").strip() or default).rstrip("/")
+
+
+def _hosts(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(h.strip().lower() for h in env.get(name, "").split(",") if h.strip())
+
+
+def _image_host(env: Mapping[str, str]) -> str:
+    value = env.get("STUDIO_IMAGE_HOST", "").strip().lower()
+    if value and value not in IMAGE_HOSTS:
+        raise ConfigError(
+            f"STUDIO_IMAGE_HOST: {value!r} is not one of {', '.join(IMAGE_HOSTS)} (or empty for none)"
+        )
+    return value
+
+
+def _s3_expires(env: Mapping[str, str], default: float) -> float:
+    value = _float(env, "STUDIO_S3_URL_EXPIRES", default)
+    lo, hi = _S3_EXPIRES_RANGE
+    if not lo <= value <= hi:
+        raise ConfigError(f"STUDIO_S3_URL_EXPIRES: must be {lo:.0f}-{hi:.0f} seconds (7 days at most), not {value:g}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -79,13 +111,30 @@ class Settings:
 
     download_cap_bytes: int = DOWNLOAD_CAP_BYTES
 
+    # Public URL host for local start/end images (see studio.images): one of IMAGE_HOSTS or "".
+    image_host: str = ""
+    s3_endpoint_url: str = ""
+    s3_bucket: str = ""
+    s3_access_key_id: str = field(default="", repr=False)
+    s3_secret_access_key: str = field(default="", repr=False)
+    s3_region: str = "auto"
+    # How long a presigned image URL stays valid (seconds); long enough for a queued job.
+    s3_url_expires: float = 6 * 3600.0
+    # On a Hugging Face Space: "<owner>-<space>.hf.space" (the first of a comma-separated list).
+    space_host: str = ""
+    # The app's public https base URL; overrides SPACE_HOST for the `space` image host.
+    public_base_url: str = ""
+    # Exact hosts ("host" or "host:port") whose http:// image URLs are accepted (offline mode only).
+    http_image_hosts: tuple[str, ...] = ()
+    # The anonymous fetch check of an image URL: per-request timeout and byte cap.
+    image_check_timeout: float = 10.0
+    image_check_cap_bytes: int = 20 * 1024 * 1024
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Settings from the environment (``os.environ`` by default)."""
         env = os.environ if env is None else env
-        hosts = tuple(
-            h.strip().lower() for h in env.get("STUDIO_EXTRA_DOWNLOAD_HOSTS", "").split(",") if h.strip()
-        )
+        hosts = _hosts(env, "STUDIO_EXTRA_DOWNLOAD_HOSTS")
         return cls(
             api_base=_base(env, "RUNCOMFY_MODEL_API_BASE", DEFAULT_API_BASE),
             account_base=_base(env, "RUNCOMFY_SERVERLESS_API_BASE", DEFAULT_ACCOUNT_BASE),
@@ -98,6 +147,16 @@ class Settings:
             max_retries=int(_float(env, "STUDIO_MAX_RETRIES", cls.max_retries)),
             backoff_base=_float(env, "STUDIO_BACKOFF_BASE", cls.backoff_base),
             download_cap_bytes=int(_float(env, "STUDIO_DOWNLOAD_CAP_BYTES", cls.download_cap_bytes)),
+            image_host=_image_host(env),
+            s3_endpoint_url=env.get("STUDIO_S3_ENDPOINT_URL", "").strip().rstrip("/"),
+            s3_bucket=env.get("STUDIO_S3_BUCKET", "").strip(),
+            s3_access_key_id=env.get("STUDIO_S3_ACCESS_KEY_ID", "").strip(),
+            s3_secret_access_key=env.get("STUDIO_S3_SECRET_ACCESS_KEY", "").strip(),
+            s3_region=env.get("STUDIO_S3_REGION", "").strip() or cls.s3_region,
+            s3_url_expires=_s3_expires(env, cls.s3_url_expires),
+            space_host=env.get("SPACE_HOST", "").split(",")[0].strip(),
+            public_base_url=env.get("STUDIO_PUBLIC_BASE_URL", "").strip().rstrip("/"),
+            http_image_hosts=_hosts(env, "STUDIO_HTTP_IMAGE_HOSTS"),
         )
 
     def evolve(self, **changes: object) -> Settings:

@@ -16,6 +16,7 @@ import os
 import random
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 from urllib.parse import urljoin, urlsplit
@@ -31,16 +32,16 @@ from .errors import (
     RequestTimeout,
     StudioError,
     SubmitUnknown,
+    UploadError,
     error_for_status,
 )
 from .retry import CallKind, Failure, parse_retry_after, retry_delay, should_retry
 
-__all__ = ["HttpClient", "USER_AGENT", "ProgressFn"]
+__all__ = ["HttpClient", "PublicProbe", "USER_AGENT", "ProgressFn"]
 
 USER_AGENT = "kling-studio/0.1"
 log = logging.getLogger("studio.http")
 _UNREADABLE = object()
-_CHUNK = 1024 * 1024
 _MAX_REDIRECTS = 5
 
 ProgressFn = Callable[[int, "int | None"], None]
@@ -239,6 +240,84 @@ class HttpClient:
             return RequestTimeout(f"{host} did not answer in time")
         return NetworkError(f"could not reach {host} (the connection failed or broke)")
 
+    async def probe_public(
+        self, url: str, *, cap_bytes: int, timeout: float, connect_to: str | None = None
+    ) -> PublicProbe:
+        """One anonymous GET of a public URL: never the token, never a redirect followed.
+
+        Reads at most ``cap_bytes`` of the body (``over_cap`` says there was more). ``connect_to``
+        pins the connection to an IP address the caller has already checked, keeping the host
+        name for TLS (SNI and certificate) and the Host header, so DNS cannot change between
+        the check and the fetch. Raises NetworkError or RequestTimeout.
+        """
+        parts = urlsplit(url)
+        target, headers, extensions = url, {}, {}
+        if connect_to:
+            ip = f"[{connect_to}]" if ":" in connect_to else connect_to
+            netloc = ip if parts.port is None else f"{ip}:{parts.port}"
+            target = parts._replace(netloc=netloc).geturl()
+            headers["Host"] = parts.netloc.rsplit("@", 1)[-1]
+            if parts.scheme == "https":
+                extensions["sni_hostname"] = parts.hostname or ""
+        limit = httpx.Timeout(timeout, pool=self.settings.pool_timeout)
+        body, over = bytearray(), False
+        try:
+            async with self._public.stream(
+                "GET", target, headers=headers, timeout=limit, extensions=extensions
+            ) as response:
+                log.info("HTTP GET %s %d (image check)", parts.path, response.status_code)
+                if response.status_code == 200:
+                    async for chunk in response.aiter_bytes():
+                        body.extend(chunk)
+                        if len(body) > cap_bytes:
+                            over = True
+                            break
+                return PublicProbe(
+                    status=response.status_code,
+                    content_type=response.headers.get("Content-Type", ""),
+                    content_length=_int_or_none(response.headers.get("Content-Length")),
+                    location=response.headers.get("Location"),
+                    body=bytes(body[:cap_bytes]),
+                    over_cap=over,
+                )
+        except httpx.TransportError as exc:
+            failure = _classify(exc)
+            log.info("HTTP GET %s failed (%s, image check)", parts.path, failure)
+            if failure == "timeout":
+                raise RequestTimeout(f"{parts.hostname} did not answer in time") from None
+            raise NetworkError(f"could not reach {parts.hostname} (the connection failed or broke)") from None
+
+    async def put_bytes(self, url: str, data: bytes, *, content_type: str) -> Any:
+        """PUT ``data`` to an upload URL; returns the JSON answer (or None) of a 2xx.
+
+        The token goes along only when ``url`` is on the API's own origin (the offline
+        simulator's upload route). A PUT to one key is idempotent, so it is retried as a read.
+        Raises UploadError on an error status, NetworkError / RequestTimeout when unreachable.
+        """
+        parts = urlsplit(url)
+        headers = {**self._headers_for(url), "Content-Type": content_type}
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = await self._public.put(url, content=data, headers=headers)
+            except httpx.TransportError as exc:
+                failure = _classify(exc)
+                log.info("HTTP PUT %s failed (%s) attempt=%d", parts.path, failure, attempt)
+                delay = self._delay(attempt) if should_retry("read", failure=failure) else None
+                if delay is None:
+                    raise self._transport_error("read", failure, url) from None
+                await self._sleep(delay)
+                continue
+            log.info("HTTP PUT %s %d attempt=%d", parts.path, response.status_code, attempt)
+            if response.status_code < 300:
+                body = _json_or_unreadable(response)
+                return None if body is _UNREADABLE else body
+            delay = self._delay(attempt) if should_retry("read", status=response.status_code) else None
+            if delay is None:
+                raise UploadError(f"the upload to {parts.hostname} answered HTTP {response.status_code}")
+            await self._sleep(delay)
+
     async def download(
         self,
         url: str,
@@ -312,18 +391,22 @@ class HttpClient:
         directory.mkdir(parents=True, exist_ok=True)
         name = safe_filename(url)
         partial = directory / f".{name}.{uuid.uuid4().hex[:8]}.part"
+        # Raw bytes when nothing is encoded (no re-chunking); a body already read (tests) or an
+        # encoded one goes through the decoder.
+        raw = response.headers.get("Content-Encoding", "identity") == "identity" and not response.is_stream_consumed
+        chunks = response.aiter_raw() if raw else response.aiter_bytes()
         total = 0
         try:
-            with open(partial, "wb") as f:
-                async for chunk in response.aiter_bytes(_CHUNK):
+            with open(partial, "wb", buffering=0) as f:
+                async for chunk in chunks:
                     total += len(chunk)
                     if total > cap:
                         raise DownloadError(f"aborted: the file passed the {cap:,}-byte cap")
-                    f.write(chunk)
+                    _write_all(f, chunk)  # one page-cache write per read: constant memory
                     if on_progress is not None:
                         on_progress(total, length)
-                f.flush()
-                os.fsync(f.fileno())
+                # Durable before it is called done: a paid video must survive a crash.
+                await asyncio.to_thread(os.fsync, f.fileno())
             if length is not None and total != length:
                 raise _Retryable(f"the download stopped at {total:,} of {length:,} bytes", None)
             if total == 0:
@@ -336,9 +419,31 @@ class HttpClient:
                 partial.unlink()
 
 
+def _write_all(f: Any, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[f.write(view) :]
+
+
 class _Retryable(Exception):
     """A download failure worth another attempt (truncation, 5xx, 429)."""
 
     def __init__(self, message: str, retry_after: float | None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class PublicProbe:
+    """What a public URL answered to :meth:`HttpClient.probe_public` (body cut at the cap)."""
+
+    status: int
+    content_type: str
+    content_length: int | None
+    location: str | None
+    body: bytes
+    over_cap: bool
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.strip().isdigit() else None

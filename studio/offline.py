@@ -7,12 +7,28 @@ would), so the same code path that talks to RunComfy talks to it.
 
 from __future__ import annotations
 
-from typing import Any
+import os
+from typing import Any, Mapping
 
 from .config import Settings
+from .errors import ConfigError
 from .credentials import Token
 
-__all__ = ["start_simulator"]
+__all__ = ["start_simulator", "simulator_options_from_env"]
+
+
+def simulator_options_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Phase times of the embedded simulator: ``STUDIO_SIM_QUEUE_SECONDS``, ``STUDIO_SIM_RUN_SECONDS``."""
+    env = os.environ if env is None else env
+    options: dict[str, Any] = {}
+    for name, key in (("STUDIO_SIM_QUEUE_SECONDS", "queue_seconds"), ("STUDIO_SIM_RUN_SECONDS", "run_seconds")):
+        raw = env.get(name, "").strip()
+        if raw:
+            try:
+                options[key] = float(raw)
+            except ValueError:
+                raise ConfigError(f"{name}: {raw!r} is not a number of seconds") from None
+    return options
 
 
 def start_simulator(settings: Settings, **config: Any) -> tuple[Any, Settings, Token]:
@@ -20,9 +36,12 @@ def start_simulator(settings: Settings, **config: Any) -> tuple[Any, Settings, T
     from .simulator.config import SimulatorConfig
     from .simulator.server import SimulatorServer
 
-    server = SimulatorServer(SimulatorConfig(**config), data_dir=settings.data_dir / "simulator").start()
-    host = server.base_url.split("//", 1)[1].rsplit(":", 1)[0]
+    host = "127.0.0.1"
+    # It fetches the images it is given, as RunComfy does, from its own loopback upload host.
+    options = {"image_fetch": "required", "http_image_hosts": (host,), **config}
+    server = SimulatorServer(SimulatorConfig(**options), data_dir=settings.data_dir / "simulator", host=host).start()
     sim_settings = settings.evolve(
+        http_image_hosts=tuple(dict.fromkeys((*settings.http_image_hosts, host))),
         backend="offline",
         api_base=server.api_base,
         account_base=f"{server.base_url}/prod/v2",

@@ -38,13 +38,17 @@ def _prompt(request: GenerationRequest, endpoint: Endpoint) -> str:
     return prompt
 
 
-def build_payload(request: GenerationRequest, endpoint: Endpoint) -> dict[str, Any]:
+def build_payload(
+    request: GenerationRequest, endpoint: Endpoint, *, allow_http_hosts: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """The wire body for ``endpoint``, named as its schema names things.
+
+    ``allow_http_hosts`` lists image hosts that may be plain http (offline mode's loopback host).
 
     Raises:
         ValidationError: listing every problem, when the request cannot be sent as it is.
     """
-    problems = validate(request, endpoint)
+    problems = validate(request, endpoint, allow_http_hosts=allow_http_hosts)
     if problems:
         raise ValidationError(problems)
 

@@ -19,7 +19,7 @@ from .api import CancelOutcome, RunComfyApi
 from .catalog import Endpoint
 from .config import Settings
 from .downloads import find_output_urls, host_allowed
-from .errors import AuthError, DownloadError, JobFailed, JobTimeout, StudioError, SubmitUnknown
+from .errors import AuthError, DownloadError, JobFailed, JobTimeout, NotFound, StudioError, SubmitUnknown
 from .job_states import Cancelled, Failed, JobState, Queued, Running, Succeeded, is_terminal
 from .journal import JobRecord, Journal
 from .models import GenerationRequest
@@ -128,7 +128,7 @@ class JobRunner:
         resumed job lands where the user asked.
         """
         endpoint = await self.live_endpoint(endpoint)
-        payload = build_payload(request, endpoint)
+        payload = build_payload(request, endpoint, allow_http_hosts=self.settings.http_image_hosts)
         quote = quote_request(request, endpoint)
         record = self.journal.begin(
             model_id=endpoint.model_id,
@@ -187,7 +187,13 @@ class JobRunner:
         started = self._clock()
         state: JobState | None = None
         while True:
-            state = await self.api.status(record.request_id)
+            try:
+                state = await self.api.status(record.request_id)
+            except NotFound:
+                reason = "RunComfy no longer knows this request (unknown or expired)"
+                record = self.journal.update(record.job_id, status="failed", error=reason, finished_at=time.time())
+                emit(Progress(record.job_id, "failed", record.request_id, message=reason))
+                raise JobFailed(record.request_id, reason) from None
             record = self._note(record, state, emit)
             if is_terminal(state):
                 break

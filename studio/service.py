@@ -67,9 +67,10 @@ class Studio:
         if offline is None:
             offline = token is None
         if offline:
-            from .offline import start_simulator
+            from .offline import simulator_options_from_env, start_simulator
 
-            server, sim_settings, sim_token = start_simulator(settings, **sim_options)
+            options = {**simulator_options_from_env(), **sim_options}
+            server, sim_settings, sim_token = start_simulator(settings, **options)
             mode = Mode(live=False, description="Offline preview: local animatics, no charges")
             return cls(sim_settings, sim_token, mode=mode, simulator=server)
         if token is None:

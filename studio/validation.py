@@ -18,7 +18,7 @@ from .prompts import IDENTITY_ANCHOR, numbered_prompt, shot_text
 from .schema import bounds_of, enum_of, field_for
 from .vocabulary import parse_request
 
-__all__ = ["validate", "check_input", "check_image_url"]
+__all__ = ["validate", "check_input", "check_image_url", "host_allowed"]
 
 _NOT_OFFERED: dict[str, str] = {
     "seed": "{model} does not offer a seed (RunComfy's Kling 3.0 schema has none), so results "
@@ -39,14 +39,34 @@ def _choices(values: tuple[Any, ...]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
-def check_image_url(url: str) -> str | None:
-    """Why an image URL cannot be sent to the API, or None when its form is acceptable."""
+def host_allowed(url: str, allow_http_hosts: tuple[str, ...]) -> bool:
+    """Whether ``url``'s host is one of the exact hosts ("host" or "host:port") in the list."""
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower(), 0)
+    except ValueError:
+        return False
+    if not host or not allow_http_hosts:
+        return False
+    shown = f"[{host}]" if ":" in host else host
+    allowed = {h.strip().lower() for h in allow_http_hosts}
+    return host in allowed or shown in allowed or f"{shown}:{port}" in allowed
+
+
+def check_image_url(url: str, allow_http_hosts: tuple[str, ...] = ()) -> str | None:
+    """Why an image URL cannot be sent to the API, or None when its form is acceptable.
+
+    Only https is accepted, except http for the exact hosts in ``allow_http_hosts`` (the
+    offline simulator's loopback host, set by configuration).
+    """
     try:
         parts = urlsplit(url.strip())
         host = parts.hostname
     except ValueError:
         return "is not a valid URL"
-    if parts.scheme.lower() != "https":
+    scheme = parts.scheme.lower()
+    if scheme != "https" and not (scheme == "http" and host_allowed(url, allow_http_hosts)):
         return (
             "must be a public https:// URL that RunComfy can fetch"
             + (f" (got {parts.scheme}://)" if parts.scheme else "")
@@ -212,7 +232,9 @@ def _check_choices(request: GenerationRequest, endpoint: Endpoint, problems: lis
         )
 
 
-def _check_images(request: GenerationRequest, endpoint: Endpoint, problems: list[Problem]) -> None:
+def _check_images(
+    request: GenerationRequest, endpoint: Endpoint, problems: list[Problem], allow_http_hosts: tuple[str, ...]
+) -> None:
     if endpoint.mode.needs_start_image and not (request.start_image_url or "").strip():
         problems.append(
             Problem(
@@ -223,26 +245,33 @@ def _check_images(request: GenerationRequest, endpoint: Endpoint, problems: list
     for concept in ("start_image_url", "end_image_url"):
         url = getattr(request, concept)
         if url and field_for(concept, endpoint):
-            reason = check_image_url(url)
+            reason = check_image_url(url, allow_http_hosts)
             if reason:
                 problems.append(Problem(request.name_of(concept), reason))
 
 
-def validate(request: GenerationRequest, endpoint: Endpoint) -> list[Problem]:
-    """Every problem with ``request`` on ``endpoint``; an empty list means it can be sent."""
+def validate(
+    request: GenerationRequest, endpoint: Endpoint, *, allow_http_hosts: tuple[str, ...] = ()
+) -> list[Problem]:
+    """Every problem with ``request`` on ``endpoint``; an empty list means it can be sent.
+
+    ``allow_http_hosts``: exact hosts whose http:// image URLs are accepted (offline mode).
+    """
     problems: list[Problem] = []
     _check_prompt(request, endpoint, problems)
     _check_shots(request, problems)
     _check_duration(request, endpoint, problems)
     _check_offered(request, endpoint, problems)
     _check_choices(request, endpoint, problems)
-    _check_images(request, endpoint, problems)
+    _check_images(request, endpoint, problems, tuple(allow_http_hosts))
     return problems
 
 
-def check_input(data: Any, endpoint: Endpoint) -> tuple[GenerationRequest, list[Problem]]:
+def check_input(
+    data: Any, endpoint: Endpoint, *, allow_http_hosts: tuple[str, ...] = ()
+) -> tuple[GenerationRequest, list[Problem]]:
     """Read raw JSON in either vocabulary and validate it: the request and all its problems."""
     request, problems = parse_request(data)
     if problems and not isinstance(data, dict):
         return request, problems
-    return request, problems + validate(request, endpoint)
+    return request, problems + validate(request, endpoint, allow_http_hosts=allow_http_hosts)

@@ -1,27 +1,54 @@
-"""The planning screen through Gradio's own client (its programmatic twin)."""
+"""The browser studio through Gradio's own client (its programmatic twin), offline."""
+
+import json
+import threading
+import time
 
 import pytest
+import uvicorn
 from gradio_client import Client
 
-from studio.ui import build_app
+from studio.config import Settings
+from studio.service import Studio
+from studio.ui import create_server
 
 
 @pytest.fixture
-def app_url():
-    demo = build_app()
-    demo.queue()
-    demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True)
+def studio_url(tmp_path):
+    studio = Studio.connect(Settings(data_dir=tmp_path), offline=True, queue_seconds=0.2, run_seconds=0.3, render=False)
+    server = create_server(studio)
+    config = uvicorn.Config(server.app, host="127.0.0.1", port=0, log_level="warning")
+    web = uvicorn.Server(config)
+    thread = threading.Thread(target=web.run, daemon=True)
+    thread.start()
+    while not web.started:
+        time.sleep(0.02)
+    port = web.servers[0].sockets[0].getsockname()[1]
     try:
-        yield demo.local_url
+        yield f"http://127.0.0.1:{port}"
     finally:
-        demo.close()
+        web.should_exit = True
+        thread.join(10)
+        server.close()
 
 
-def test_plan_api_quotes_and_builds_the_body(app_url):
-    client = Client(app_url, verbose=False)
-    cost, advice, payload = client.predict("pro", "text-to-video", "Wide shot, slow push-in", 8, True, "", api_name="/plan")
-    assert cost.startswith("### $1.344")
-    assert '"sound": true' in payload
-    cost, _, payload = client.predict("standard", "image-to-video", "Dolly-in", 5, False, "", api_name="/plan")
-    assert cost.startswith("### $0.42")
-    assert "start_image_url: is required" in payload
+def test_every_action_is_named(studio_url):
+    names = set(Client(studio_url, verbose=False).view_api(return_format="dict")["named_endpoints"])
+    assert {"/generate", "/jobs", "/act", "/load", "/quote", "/submit_request", "/list_jobs", "/cancel_job"} <= names
+
+
+def test_json_twin_quotes_submits_and_isolates(studio_url):
+    client = Client(studio_url, verbose=False)
+    quote = client.predict("kling/kling-3.0/pro/text-to-video", json.dumps({"prompt": "x", "duration": 8, "generate_audio": True}), 2, api_name="/quote")
+    assert quote["total_usd"] == "2.688"
+    job = client.predict("alice", "kling/kling-3.0/standard/text-to-video", json.dumps({"prompt": "wide shot", "duration": 3}), "", api_name="/submit_request")
+    assert job["status"] == "queued" and job["quote_usd"] == "0.252"
+    for _ in range(200):
+        jobs = client.predict("alice", api_name="/list_jobs")
+        if jobs[0]["status"] == "succeeded":
+            break
+        time.sleep(0.05)
+    assert jobs[0]["has_video"] and "owner" not in jobs[0]
+    assert client.predict("bob", api_name="/list_jobs") == []
+    with pytest.raises(Exception, match="duration"):
+        client.predict("kling/kling-3.0/pro/text-to-video", json.dumps({"prompt": "x", "duration": 16}), 1, api_name="/quote")

@@ -3,8 +3,9 @@
 Routes follow ``shared/docs/runcomfy-api.md`` §2–§4: submit, status, result, cancel, the
 catalog and the balance, every one behind ``Authorization: Bearer <token>``, with RunComfy's
 error bodies (``error_code``, ``error_message``, ``detail``). Result files are served by
-:mod:`studio.simulator.files`, test controls by :mod:`studio.simulator.control`, and logging
-and transport faults by :mod:`studio.simulator.gateway`, which wraps the whole app. Job timing
+:mod:`studio.simulator.files`, uploaded input images by :mod:`studio.simulator.uploads`, test
+controls by :mod:`studio.simulator.control`, and logging and transport faults by
+:mod:`studio.simulator.gateway`, which wraps the whole app. Job timing
 lives in :mod:`studio.simulator.jobs`; this module only speaks the protocol.
 """
 
@@ -21,7 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..catalog import ENDPOINTS, Endpoint
-from . import catalog_routes, control, files
+from . import catalog_routes, control, files, uploads
 from .config import SimulatorConfig
 from .faults import FaultBook
 from .gateway import Gateway
@@ -66,7 +67,13 @@ async def submit(request: Request) -> Response:
     cfg = state.config
     if fault == "insufficient_balance":
         return _insufficient(cfg)
-    problems = check_body(body, endpoint.input_schema, strict=cfg.strict, allow_data_uris=cfg.allow_data_uris)
+    problems = check_body(
+        body,
+        endpoint.input_schema,
+        strict=cfg.strict,
+        allow_data_uris=cfg.allow_data_uris,
+        http_image_hosts=cfg.http_image_hosts,
+    )
     if problems:
         fields = ", ".join(".".join(str(p) for p in d["loc"][1:]) or "body" for d in problems)
         return error(422, 422001, f"input did not match the model's schema: {fields}", problems)
@@ -204,6 +211,8 @@ def create_app(config: SimulatorConfig, store: JobStore, faults: FaultBook, log:
         Route("/prod/v2/balance", balance, methods=["GET"]),
         Route("/files/blob/{size:int}.bin", files.blob, methods=["GET"]),
         Route("/files/{request_id}/{name}", files.job_file, methods=["GET"]),
+        Route("/uploads/{key}", uploads.put_upload, methods=["PUT"]),
+        Route("/uploads/{key}", uploads.get_upload, methods=["GET", "HEAD"]),
         *control.routes(),
     ]
     return SimulatorApp(SimState(config, store, faults, log, initial_config=config), routes)

@@ -55,6 +55,9 @@ class SimulatorConfig:
     # False: skip real encoding and serve one tiny MP4 made once with the renderer.
     render: bool = True
     image_fetch: Literal["placeholder", "required"] = "placeholder"
+    # Exact hosts ("host" or "host:port") whose http:// image URLs are accepted, as the offline
+    # studio's own upload host is; RunComfy itself accepts only https.
+    http_image_hosts: tuple[str, ...] = ()
     # Base of output URLs; None means the base URL the client used to reach the server.
     file_base_url: str | None = None
     # Base (scheme://host[:port], without /v1) of status/result/cancel URLs; None means the
@@ -75,6 +78,9 @@ class SimulatorConfig:
         for f in fields(self):
             if f.type == "bool" and not isinstance(getattr(self, f.name), bool):
                 raise ValueError(f"{f.name}: must be true or false, not {getattr(self, f.name)!r}")
+        hosts = self.http_image_hosts
+        if not isinstance(hosts, tuple) or not all(isinstance(h, str) and h for h in hosts):
+            raise ValueError(f"http_image_hosts: must be a list of host names, not {hosts!r}")
         if not isinstance(self.token, str) or not self.token:
             raise ValueError("token: must be a non-empty string")
         for name in ("file_base_url", "api_base_url"):
@@ -88,8 +94,9 @@ class SimulatorConfig:
         unknown = sorted(set(changes) - known)
         if unknown:
             raise ValueError(f"unknown config field(s): {', '.join(unknown)}")
-        if "extra_tokens" in changes:
-            changes["extra_tokens"] = tuple(changes["extra_tokens"])
+        for name in ("extra_tokens", "http_image_hosts"):
+            if name in changes and not isinstance(changes[name], str):
+                changes[name] = tuple(changes[name])
         for name in ("file_base_url", "api_base_url"):
             if isinstance(changes.get(name), str):
                 changes[name] = changes[name].rstrip("/")
@@ -103,4 +110,5 @@ class SimulatorConfig:
         """The fields as a JSON-ready dict."""
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["extra_tokens"] = list(self.extra_tokens)
+        data["http_image_hosts"] = list(self.http_image_hosts)
         return data

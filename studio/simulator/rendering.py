@@ -66,6 +66,9 @@ def fetch_image(url: str, dest: Path) -> Path:
         else:
             request = urllib.request.Request(url, headers={"User-Agent": "runcomfy-simulator"})
             with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:  # noqa: S310
+                kind = response.headers.get_content_type() if response.headers.get("Content-Type") else ""
+                if kind and not kind.startswith("image/"):
+                    raise JobError(f"the URL answered with {kind}, not an image")
                 data = response.read(FETCH_CAP_BYTES + 1)
         if len(data) > FETCH_CAP_BYTES:
             raise JobError(f"image is larger than {FETCH_CAP_BYTES // (1024 * 1024)} MB")
@@ -73,6 +76,8 @@ def fetch_image(url: str, dest: Path) -> Path:
             raise JobError("image is empty")
     except JobError:
         raise
+    except urllib.error.HTTPError as exc:
+        raise JobError(f"the URL answered HTTP {exc.code} ({exc.reason})") from exc
     except (OSError, ValueError, urllib.error.URLError) as exc:
         raise JobError(str(getattr(exc, "reason", None) or exc)) from exc
     dest.parent.mkdir(parents=True, exist_ok=True)

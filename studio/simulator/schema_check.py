@@ -3,9 +3,10 @@
 This module owns the simulator's 422 decisions. It reads the endpoint's ``input_schema`` (from
 :mod:`studio.catalog`) generically: required fields, types (including RunComfy's non-standard
 ``"float"``), enums, bounds, lengths, unknown keys in strict mode, media fields that must be
-public ``https://`` URLs (``data:`` URIs only when allowed), and the ``multi_prompt`` rule that
-shot durations add up to ``duration``. It must not import the studio's own client-side
-validation: the double checks the client, it does not share its code.
+public ``https://`` URLs (``data:`` URIs only when allowed; ``http://`` only for the exact hosts
+configured), and the ``multi_prompt`` rule that shot durations add up to ``duration``. It must
+not import the studio's own client-side validation: the double checks the client, it does not
+share its code.
 """
 
 from __future__ import annotations
@@ -47,20 +48,45 @@ def _is_media(name: str, prop: Mapping[str, Any]) -> bool:
     return prop.get("format") in _MEDIA_FORMATS or name.endswith("image_url")
 
 
-def _check_media(loc: list[Any], value: str, allow_data_uris: bool) -> list[Problem]:
+def _http_host_allowed(value: str, hosts: tuple[str, ...]) -> bool:
+    """Whether an http:// URL names one of ``hosts`` exactly ("host" or "host:port")."""
+    try:
+        parts = urlsplit(value)
+        host, port = (parts.hostname or "").lower(), parts.port or 80
+    except ValueError:
+        return False
+    shown = f"[{host}]" if ":" in host else host
+    allowed = {h.lower() for h in hosts}
+    return bool(host) and (host in allowed or shown in allowed or f"{shown}:{port}" in allowed)
+
+
+def _check_media(loc: list[Any], value: str, allow_data_uris: bool, http_hosts: tuple[str, ...]) -> list[Problem]:
     if value.startswith("data:"):
         if allow_data_uris and ";base64," in value:
             return []
         why = "must be a public https:// URL (data: URIs are not accepted)"
         return [problem(loc, why, "url_scheme")]
-    parts = urlsplit(value)
-    if parts.scheme != "https" or not parts.hostname:
+    try:
+        parts = urlsplit(value)
+        scheme, host = parts.scheme, parts.hostname
+    except ValueError:
+        return [problem(loc, "must be a public https:// URL", "url_scheme")]
+    if scheme == "http" and _http_host_allowed(value, http_hosts):
+        return []
+    if scheme != "https" or not host:
         return [problem(loc, "must be a public https:// URL", "url_scheme")]
     return []
 
 
 def _check_value(
-    loc: list[Any], name: str, value: Any, prop: Mapping[str, Any], *, strict: bool, allow_data_uris: bool
+    loc: list[Any],
+    name: str,
+    value: Any,
+    prop: Mapping[str, Any],
+    *,
+    strict: bool,
+    allow_data_uris: bool,
+    http_hosts: tuple[str, ...] = (),
 ) -> list[Problem]:
     expected = prop.get("type")
     if isinstance(expected, str) and not _type_ok(value, expected):
@@ -82,7 +108,7 @@ def _check_value(
         if isinstance(limit, int) and len(value) > limit:
             out.append(problem(loc, f"is {len(value)} characters; at most {limit} allowed", "string_too_long"))
         if _is_media(name, prop):
-            out.extend(_check_media(loc, value, allow_data_uris))
+            out.extend(_check_media(loc, value, allow_data_uris, http_hosts))
     if isinstance(value, list):
         lo, hi = prop.get("minItems"), prop.get("maxItems")
         if isinstance(lo, int) and len(value) < lo:
@@ -93,15 +119,26 @@ def _check_value(
         if isinstance(items, Mapping):
             for i, item in enumerate(value):
                 out.extend(
-                    _check_value([*loc, i], name, item, items, strict=strict, allow_data_uris=allow_data_uris)
+                    _check_value(
+                        [*loc, i], name, item, items, strict=strict, allow_data_uris=allow_data_uris,
+                        http_hosts=http_hosts,
+                    )
                 )
     if isinstance(value, dict) and isinstance(prop.get("properties"), Mapping):
-        out.extend(_check_object(loc, value, prop, strict=strict, allow_data_uris=allow_data_uris))
+        out.extend(
+            _check_object(loc, value, prop, strict=strict, allow_data_uris=allow_data_uris, http_hosts=http_hosts)
+        )
     return out
 
 
 def _check_object(
-    loc: list[Any], body: Mapping[str, Any], schema: Mapping[str, Any], *, strict: bool, allow_data_uris: bool
+    loc: list[Any],
+    body: Mapping[str, Any],
+    schema: Mapping[str, Any],
+    *,
+    strict: bool,
+    allow_data_uris: bool,
+    http_hosts: tuple[str, ...] = (),
 ) -> list[Problem]:
     props: Mapping[str, Mapping[str, Any]] = schema.get("properties") or {}
     out: list[Problem] = []
@@ -116,7 +153,11 @@ def _check_object(
             continue
         if value is None and not strict:
             continue  # lenient: an explicit null reads as "not given"
-        out.extend(_check_value([*loc, name], name, value, prop, strict=strict, allow_data_uris=allow_data_uris))
+        out.extend(
+            _check_value(
+                [*loc, name], name, value, prop, strict=strict, allow_data_uris=allow_data_uris, http_hosts=http_hosts
+            )
+        )
     return out
 
 
@@ -140,10 +181,20 @@ def _check_shots(body: Mapping[str, Any], schema: Mapping[str, Any]) -> list[Pro
 
 
 def check_body(
-    body: Any, schema: Mapping[str, Any], *, strict: bool = True, allow_data_uris: bool = False
+    body: Any,
+    schema: Mapping[str, Any],
+    *,
+    strict: bool = True,
+    allow_data_uris: bool = False,
+    http_image_hosts: tuple[str, ...] = (),
 ) -> list[Problem]:
-    """Every problem with a submitted body, each naming its field; empty when the body is valid."""
+    """Every problem with a submitted body, each naming its field; empty when the body is valid.
+
+    ``http_image_hosts``: exact hosts whose ``http://`` media URLs are accepted (offline use).
+    """
     if not isinstance(body, dict):
         return [problem([], "the body must be a JSON object of the model's inputs", "dict_type")]
-    out = _check_object([], body, schema, strict=strict, allow_data_uris=allow_data_uris)
+    out = _check_object(
+        [], body, schema, strict=strict, allow_data_uris=allow_data_uris, http_hosts=tuple(http_image_hosts)
+    )
     return out + _check_shots(body, schema)

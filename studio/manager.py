@@ -1,0 +1,296 @@
+"""The browser studio's service facade: jobs for many browser sessions, run in the background.
+
+``JobManager`` owns one worker thread with its own event loop; every job is submitted and
+followed there, so no browser request waits on RunComfy and a closed tab loses nothing. UI
+handlers call its thread-safe methods, never HTTP. Each browser is an *owner* (a random key
+kept in that browser); the journal stores only a hash of it, and every read and action is
+filtered by it. A visitor's own RunComfy key is held in memory only, for the calls it makes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import threading
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Awaitable, TypeVar
+
+from .api import RunComfyApi
+from .errors import ConfigError, JobFailed, Problem, StudioError, UploadError, ValidationError
+from .catalog import Endpoint
+from .forms import Form, form_to_request
+from .models import GenerationRequest
+from .http import HttpClient
+from .images import NO_HOST_HINT, PreparedImage, host_from_settings, prepare_image, publish_checked
+from .journal import JobRecord
+from .runner import JobRunner, Progress
+from .service import Studio
+from .validation import validate
+
+__all__ = ["JobManager", "LiveState", "owner_id"]
+
+log = logging.getLogger("studio.manager")
+T = TypeVar("T")
+# A second identical submit from the same browser within this many seconds is a double click.
+DOUBLE_SUBMIT_WINDOW = 10.0
+
+
+def owner_id(owner_key: str) -> str:
+    """The journal's name for a browser: a hash of its secret key, never the key itself."""
+    return hashlib.sha256(f"kling-studio-owner:{owner_key}".encode()).hexdigest()[:32]
+
+
+def _token_id(token: str) -> str:
+    return hashlib.sha256(f"kling-studio-token:{token}".encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class LiveState:
+    """The latest in-memory progress of a job (the journal holds the durable part)."""
+
+    stage: str
+    position: int | None = None
+    running_since: float | None = None
+    bytes_done: int | None = None
+    bytes_total: int | None = None
+    message: str = ""
+
+
+class JobManager:
+    """Submit, follow, cancel and list jobs for browser sessions."""
+
+    def __init__(self, studio: Studio, *, allow_operator_token: bool = True) -> None:
+        self.studio = studio
+        self.settings = studio.settings
+        self.allow_operator_token = allow_operator_token
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="kling-jobs", daemon=True)
+        self._live: dict[str, LiveState] = {}
+        self._tasks: dict[str, asyncio.Task[Any]] = {}
+        self._visitors: dict[str, JobRunner] = {}
+        self._recent: dict[tuple[str, str], float] = {}
+        self._lock = threading.Lock()
+        self._image_host: Any = None
+
+    # -- lifecycle --------------------------------------------------------------------
+    def start(self) -> JobManager:
+        """Start the worker and reattach to the jobs the journal says are unfinished."""
+        if not self._thread.is_alive():
+            self._thread.start()
+            self._call(self._resume_operator_jobs(), wait=False)
+        return self
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._call(self._shutdown(), timeout=30)
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(10)
+
+    async def _shutdown(self) -> None:
+        for task in list(self._tasks.values()):
+            task.cancel()
+        for runner in self._visitors.values():
+            await runner.api.http.aclose()
+        await self.studio.aclose()
+
+    def _call(self, coro: Awaitable[T], *, wait: bool = True, timeout: float = 120.0) -> T:
+        future: Future[T] = asyncio.run_coroutine_threadsafe(coro, self._loop)  # type: ignore[arg-type]
+        return future.result(timeout) if wait else None  # type: ignore[return-value]
+
+    # -- runners and tokens -----------------------------------------------------------
+    def _runner(self, visitor_token: str | None) -> JobRunner:
+        if visitor_token and self.studio.mode.live:
+            key = _token_id(visitor_token)
+            runner = self._visitors.get(key)
+            if runner is None:
+                http = HttpClient(self.settings, visitor_token)
+                runner = JobRunner(RunComfyApi(http), self.studio.journal, self.settings)
+                self._visitors[key] = runner
+            return runner
+        if self.studio.mode.live and not (self.allow_operator_token and self.studio.http.has_token):
+            raise ConfigError("paste your RunComfy API key (Settings) to generate; this studio does not lend its own")
+        return self.studio.runner
+
+    # -- submitting -------------------------------------------------------------------
+    def submit(
+        self,
+        form: Form,
+        owner_key: str,
+        *,
+        start_image: Path | None = None,
+        end_image: Path | None = None,
+        fit: str = "none",
+        visitor_token: str | None = None,
+        distinct: bool = False,
+    ) -> JobRecord:
+        """Validate, publish images, submit; returns the queued record. Raises StudioError subclasses.
+
+        ``distinct`` marks deliberate repeats (several takes), which the double-submit guard lets through.
+        """
+        return self._call(self._submit(form, owner_key, start_image, end_image, fit, visitor_token, distinct))
+
+    def submit_request(
+        self, endpoint: Endpoint, request: GenerationRequest, owner_key: str, *, visitor_token: str | None = None
+    ) -> JobRecord:
+        """Submit a ready request (images already as URLs) for a browser or API owner."""
+
+        async def go() -> JobRecord:
+            runner = self._runner(visitor_token)
+            meta = {"token": "visitor" if visitor_token and self.studio.mode.live else "operator"}
+            record = await runner.submit(endpoint, request, owner=owner_id(owner_key), meta=meta)
+            self._follow(record, runner)
+            return record
+
+        return self._call(go())
+
+    async def _publish(self, form: Form, owner: str, start: Path | None, end: Path | None, fit: str) -> Form:
+        if not form.endpoint.mode.needs_start_image:
+            return form
+        if start is None and not form.start_image_url:
+            raise ValidationError([_problem("start image", "is required for image-to-video; upload one or paste its https URL")])
+        if start is None and end is None:
+            return form
+        if self._image_host is None:
+            self._image_host = host_from_settings(
+                self.settings, self.studio.http, simulator_base=getattr(self.studio.simulator, "base_url", None)
+            )
+        if self._image_host is None:
+            raise UploadError(f"start image: {NO_HOST_HINT}")
+        out_dir = self.settings.data_dir / "uploads" / owner
+        prepared: PreparedImage | None = None
+        if start is not None:
+            prepared = await asyncio.to_thread(prepare_image, start, role="start", out_dir=out_dir, fit=fit)  # type: ignore[arg-type]
+            form = replace(form, start_image_url=await self._publish_one(prepared))
+        if end is not None:
+            tail = await asyncio.to_thread(prepare_image, end, role="end", out_dir=out_dir, fit=fit, match=prepared)  # type: ignore[arg-type]
+            form = replace(form, end_image_url=await self._publish_one(tail))
+        return form
+
+    async def _publish_one(self, image: PreparedImage) -> str:
+        return await publish_checked(
+            self._image_host, image, self.studio.http, allow_http_hosts=self.settings.http_image_hosts
+        )
+
+    async def _submit(
+        self,
+        form: Form,
+        owner_key: str,
+        start: Path | None,
+        end: Path | None,
+        fit: str,
+        visitor_token: str | None,
+        distinct: bool,
+    ) -> JobRecord:
+        owner = owner_id(owner_key)
+        runner = self._runner(visitor_token)
+        ep, request = form_to_request(form)
+        if ep.mode.needs_start_image and start is None and not request.start_image_url:
+            raise ValidationError([_problem("start image", "is required for image-to-video; upload one or paste its https URL")])
+        # Everything but the images is checked before anything is uploaded.
+        placeholder = "https://placeholder.invalid/start.png" if start is not None else request.start_image_url
+        problems = validate(request.evolve(start_image_url=placeholder, end_image_url=None), ep, allow_http_hosts=self.settings.http_image_hosts)
+        if problems:
+            raise ValidationError(problems)
+        form = await self._publish(form, owner, start, end, fit)
+        ep, request = form_to_request(form)
+        fingerprint = repr((ep.model_id, request))
+        now = time.monotonic()
+        with self._lock:
+            last = self._recent.get((owner, fingerprint))
+            if not distinct and last is not None and now - last < DOUBLE_SUBMIT_WINDOW:
+                raise ValidationError([_problem("generate", "this exact clip was submitted a moment ago; it is in your jobs")])
+            self._recent[(owner, fingerprint)] = now
+        meta = {"token": "visitor" if visitor_token and self.studio.mode.live else "operator"}
+        record = await runner.submit(ep, request, owner=owner, meta=meta)
+        self._follow(record, runner)
+        return record
+
+    def _follow(self, record: JobRecord, runner: JobRunner) -> None:
+        self._live[record.job_id] = LiveState("queued")
+
+        def on_progress(p: Progress) -> None:
+            current = self._live.get(p.job_id)
+            since = current.running_since if current else None
+            if p.stage == "running" and since is None:
+                since = time.time() - (p.elapsed or 0.0)
+            self._live[p.job_id] = LiveState(p.stage, p.position, since, p.bytes_done, p.bytes_total, p.message)
+
+        async def follow() -> None:
+            try:
+                if record.status == "downloading":
+                    await runner.download(record, on_progress)
+                else:
+                    await runner.follow(record, on_progress=on_progress)
+            except JobFailed:
+                pass
+            except StudioError as exc:
+                log.warning("job %s: %s", record.job_id, exc)
+            except Exception:  # keep the worker alive; the journal keeps the job for resume
+                log.exception("job %s: unexpected error", record.job_id)
+            finally:
+                self._tasks.pop(record.job_id, None)
+                self._live.pop(record.job_id, None)
+
+        self._tasks[record.job_id] = self._loop.create_task(follow())
+
+    async def _resume_operator_jobs(self) -> None:
+        for record in self.studio.journal.unfinished():
+            if record.meta.get("backend", "live") != self.settings.backend or record.meta.get("token") == "visitor":
+                continue
+            if record.job_id not in self._tasks:
+                self._follow(record, self.studio.runner)
+
+    def attach(self, owner_key: str, visitor_token: str | None) -> int:
+        """Reattach a returning visitor's unfinished jobs (their key is needed to poll them)."""
+        if not (visitor_token and self.studio.mode.live):
+            return 0
+
+        async def go() -> int:
+            runner = self._runner(visitor_token)
+            count = 0
+            for record in self.studio.journal.unfinished():
+                if record.owner == owner_id(owner_key) and record.job_id not in self._tasks:
+                    self._follow(record, runner)
+                    count += 1
+            return count
+
+        return self._call(go())
+
+    # -- reading and cancelling -------------------------------------------------------
+    def jobs(self, owner_key: str, limit: int = 100) -> list[tuple[JobRecord, LiveState | None]]:
+        """This browser's jobs, newest first, with live progress for those in flight."""
+        records = self.studio.journal.find(owner=owner_id(owner_key), limit=limit)
+        return [(r, self._live.get(r.job_id)) for r in records]
+
+    def job(self, owner_key: str, job_id: str) -> JobRecord | None:
+        """One of this browser's jobs, or None (also for another browser's job)."""
+        record = self.studio.journal.get(job_id)
+        return record if record is not None and record.owner == owner_id(owner_key) else None
+
+    def cancel(self, owner_key: str, job_id: str, visitor_token: str | None = None) -> str:
+        """Cancel a queued job; says honestly when it can no longer be cancelled."""
+        record = self.job(owner_key, job_id)
+        if record is None:
+            raise ValidationError([_problem("job", "no such job in this browser")])
+        if record.status not in ("queued", "running"):
+            return "This job has already finished."
+        runner = self._runner(visitor_token if record.meta.get("token") == "visitor" else None)
+        outcome = self._call(runner.cancel(record))
+        if outcome.cancelled:
+            return "Cancelled while queued: it never ran and is not charged."
+        return "Too late to cancel: the job is already running and will be charged. Its video will arrive here."
+
+    def wait_idle(self, timeout: float = 60.0) -> bool:
+        """Wait until no job is being followed (tests and shutdown)."""
+        deadline = time.monotonic() + timeout
+        while self._tasks and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return not self._tasks
+
+
+def _problem(field: str, message: str) -> Problem:
+    return Problem(field, message)

@@ -1,0 +1,42 @@
+"""The live cost figure, computed in the browser from the catalog's rates (no server round trip).
+
+The script is generated from :mod:`studio.catalog`, so the browser never holds a price the
+catalog does not. It works in mills ($0.001) with integers, which is exact for these rates, and
+formats as :func:`studio.pricing.format_usd` does; a test checks the figure against the
+server's quote in a real browser for every tier and audio setting.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..catalog import TIERS
+
+__all__ = ["COST_JS", "rates_table"]
+
+
+def rates_table() -> dict[str, dict[str, int]]:
+    """Per-second rates in mills, by tier: ``{"pro": {"silent": 112, "audio": 168}}``."""
+    return {t.key: {"silent": int(t.rates.silent * 1000), "audio": int(t.rates.audio * 1000)} for t in TIERS}
+
+
+COST_JS = """
+(tier, duration, audio, takes) => {
+  const R = %s;
+  const r = R[tier] || R["standard"];
+  const secs = Math.max(0, Math.round(Number(duration) || 0));
+  const n = Math.max(1, Math.round(Number(takes) || 1));
+  const usd = (m) => "$" + (m %% 10 === 0 ? (m / 1000).toFixed(2) : (m / 1000).toFixed(3));
+  const base = r.silent * secs * n;
+  const extra = audio ? (r.audio - r.silent) * secs * n : 0;
+  const each = n > 1 ? " × " + n : "";
+  let lines = secs + " s × " + usd(r.silent) + "/s" + each + " = " + usd(base);
+  if (audio && r.audio !== r.silent) {
+    lines += "<br>audio surcharge: " + secs + " s × " + usd(r.audio - r.silent) + "/s" + each + " = " + usd(extra);
+  } else if (audio) {
+    lines += "<br>audio included (flat rate)";
+  }
+  return '<div class="cost-box"><div id="cost-figure" class="cost-figure">' + usd(base + extra) +
+         '</div><div class="cost-lines">' + lines + '</div></div>';
+}
+""" % json.dumps(rates_table())

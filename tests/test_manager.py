@@ -1,0 +1,64 @@
+"""The browser studio's job manager against the embedded simulator (offline mode)."""
+
+import pytest
+
+from studio.config import Settings
+from studio.errors import ValidationError
+from studio.forms import Form
+from studio.manager import JobManager, owner_id
+from studio.service import Studio
+
+
+@pytest.fixture
+def manager(tmp_path):
+    studio = Studio.connect(Settings(data_dir=tmp_path), offline=True, queue_seconds=0.2, run_seconds=0.3, render=False)
+    m = JobManager(studio).start()
+    yield m
+    m.stop()
+
+
+def test_jobs_are_followed_in_the_background_and_kept_per_owner(manager):
+    a = manager.submit(Form(prompt="Wide shot of a harbour", duration=3), "alice-key")
+    manager.submit(Form(prompt="Wide shot of a forest", duration=3), "bob-key")
+    assert manager.wait_idle(30)
+    [(mine, _)] = manager.jobs("alice-key")
+    assert mine.job_id == a.job_id and mine.status == "succeeded" and mine.files
+    assert mine.owner == owner_id("alice-key") and "alice-key" not in repr(mine)
+    assert manager.job("bob-key", a.job_id) is None
+    assert [r.request["prompt"] for r, _ in manager.jobs("bob-key")] == ["Wide shot of a forest"]
+
+
+def test_invalid_form_is_refused_before_anything_is_sent(manager):
+    with pytest.raises(ValidationError) as info:
+        manager.submit(Form(prompt="", duration=3), "alice-key")
+    assert [p.field for p in info.value.problems] == ["prompt"]
+    assert manager.jobs("alice-key") == []
+
+
+def test_double_click_is_not_a_second_job(manager):
+    form = Form(prompt="Wide shot of a harbour", duration=3)
+    manager.submit(form, "alice-key")
+    with pytest.raises(ValidationError, match="a moment ago"):
+        manager.submit(form, "alice-key")
+    manager.submit(form, "alice-key", distinct=True)  # a deliberate second take
+    assert len(manager.jobs("alice-key")) == 2
+
+
+def test_cancel_queued_and_refuse_running_honestly(manager):
+    manager.studio.simulator.set_config(queue_seconds=30)
+    record = manager.submit(Form(prompt="Wide shot", duration=3), "alice-key")
+    assert "not charged" in manager.cancel("alice-key", record.job_id)
+    with pytest.raises(ValidationError):
+        manager.cancel("bob-key", record.job_id)
+    manager.studio.simulator.set_config(queue_seconds=0, run_seconds=30)
+    running = manager.submit(Form(prompt="Wide shot of a lake", duration=3), "alice-key")
+    for _ in range(100):
+        if manager.job("alice-key", running.job_id).status == "running":
+            break
+        __import__("time").sleep(0.05)
+    assert "will be charged" in manager.cancel("alice-key", running.job_id)
+
+
+def test_image_to_video_without_an_image_names_the_field(manager):
+    with pytest.raises(ValidationError, match="start image"):
+        manager.submit(Form(mode="image-to-video", prompt="dolly-in", duration=3), "alice-key")

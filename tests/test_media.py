@@ -1,0 +1,48 @@
+"""Signed media URLs: only the owner's signature opens a video."""
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from studio.journal import open_journal
+from studio.ui.media import MediaSigner, media_route
+
+
+@pytest.fixture
+def setup(tmp_path):
+    journal = open_journal(tmp_path / "j.sqlite3")
+    video = tmp_path / "v.mp4"
+    video.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"x" * 1000)
+    a = journal.begin(model_id="m/x", request={}, payload={}, quote_usd="1", owner="alice")
+    journal.update(a.job_id, status="succeeded", files=(str(video),))
+    signer = MediaSigner("test-secret")
+    app = Starlette(routes=[media_route(journal, signer)])
+    yield journal.get(a.job_id), signer, httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
+    journal.close()
+
+
+async def test_owner_signature_serves_the_video_with_ranges(setup):
+    record, signer, client = setup
+    response = await client.get(signer.url(record))
+    assert response.status_code == 200 and response.headers["content-type"] == "video/mp4"
+    part = await client.get(signer.url(record), headers={"Range": "bytes=0-9"})
+    assert part.status_code == 206 and len(part.content) == 10
+    download = await client.get(signer.url(record) + "&download=1")
+    assert download.headers["content-disposition"].startswith("attachment")
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda url, r, s: url.split("?")[0],
+        lambda url, r, s: url[:-1] + ("0" if url[-1] != "0" else "1"),
+        lambda url, r, s: f"/studio/media/{r.job_id}?sig={s.signature(r.job_id, 'mallory')}",
+        lambda url, r, s: f"/studio/media/{r.job_id}?sig={MediaSigner('other-secret').signature(r.job_id, 'alice')}",
+        lambda url, r, s: "/studio/media/" + "0" * 32 + "?sig=" + s.signature("0" * 32, "alice"),
+        lambda url, r, s: "/studio/media/..%2F..%2Fetc%2Fpasswd?sig=x",
+    ],
+)
+async def test_anything_else_is_not_found(setup, mutate):
+    record, signer, client = setup
+    response = await client.get(mutate(signer.url(record), record, signer))
+    assert response.status_code == 404
