@@ -81,7 +81,7 @@ class JobManager:
         """Start the worker and reattach to the jobs the journal says are unfinished."""
         if not self._thread.is_alive():
             self._thread.start()
-            self._call(self._resume_operator_jobs(), wait=False)
+            self._call(self._resume_operator_jobs())  # only schedules the follow tasks
         return self
 
     def stop(self) -> None:

@@ -38,7 +38,7 @@ def start_simulator(settings: Settings, **config: Any) -> tuple[Any, Settings, T
 
     host = "127.0.0.1"
     # It fetches the images it is given, as RunComfy does, from its own loopback upload host.
-    options = {"image_fetch": "required", "http_image_hosts": (host,), **config}
+    options = {"image_fetch": "required", "http_image_hosts": (host,), "persist_jobs": True, **config}
     server = SimulatorServer(SimulatorConfig(**options), data_dir=settings.data_dir / "simulator", host=host).start()
     sim_settings = settings.evolve(
         http_image_hosts=tuple(dict.fromkeys((*settings.http_image_hosts, host))),

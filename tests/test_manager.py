@@ -62,3 +62,21 @@ def test_cancel_queued_and_refuse_running_honestly(manager):
 def test_image_to_video_without_an_image_names_the_field(manager):
     with pytest.raises(ValidationError, match="start image"):
         manager.submit(Form(mode="image-to-video", prompt="dolly-in", duration=3), "alice-key")
+
+
+def test_offline_restart_resumes_in_flight_jobs(tmp_path):
+    def start():
+        studio = Studio.connect(Settings(data_dir=tmp_path), offline=True, queue_seconds=0.5, run_seconds=1.0, render=False)
+        return JobManager(studio).start()
+
+    first = start()
+    record = first.submit(Form(prompt="Wide shot of a harbour", duration=3), "alice-key")
+    first.stop()  # the server goes down with the job in flight (simulator too)
+    assert first.studio.journal is not None
+    second = start()
+    try:
+        assert second.wait_idle(30)
+        [(again, _)] = second.jobs("alice-key")
+        assert again.job_id == record.job_id and again.status == "succeeded" and again.files
+    finally:
+        second.stop()

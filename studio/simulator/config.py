@@ -58,6 +58,8 @@ class SimulatorConfig:
     # Exact hosts ("host" or "host:port") whose http:// image URLs are accepted, as the offline
     # studio's own upload host is; RunComfy itself accepts only https.
     http_image_hosts: tuple[str, ...] = ()
+    # Keep jobs in data_dir/jobs.json across restarts (offline mode), as RunComfy keeps them.
+    persist_jobs: bool = False
     # Base of output URLs; None means the base URL the client used to reach the server.
     file_base_url: str | None = None
     # Base (scheme://host[:port], without /v1) of status/result/cancel URLs; None means the

@@ -22,6 +22,7 @@ from typing import Any, Callable
 from ..catalog import Endpoint
 from .config import SimulatorConfig
 from .job import STATES, TERMINAL, Job, NotOwner, UnknownJob, job_cost
+from .persist import load_jobs, save_jobs
 from .rendering import JobError, render_job, tiny_video
 
 __all__ = ["STATES", "Job", "JobStore", "UnknownJob", "NotOwner", "job_cost"]
@@ -43,6 +44,17 @@ class JobStore:
         self._lock = threading.RLock()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sim-render")
         self.spent_usd = 0.0
+        self._persist = self.data_dir / "jobs.json" if config.persist_jobs else None
+        if self._persist is not None:
+            for job in load_jobs(self._persist):
+                self._jobs[job.request_id] = job
+                if job.state == "in_progress" and not job.rendered.is_set():
+                    job.render_started = False
+                    self._start_render(job)
+
+    def _save(self) -> None:
+        if self._persist is not None:
+            save_jobs(self._persist, list(self._jobs.values()))
 
     # -- lifecycle -------------------------------------------------------------------------
     def submit(self, endpoint: Endpoint, body: dict[str, Any], owner: str, *, fault: str | None = None) -> Job:
@@ -66,6 +78,7 @@ class JobStore:
         with self._lock:
             self._jobs[job.request_id] = job
             self._advance(job, now)
+            self._save()
         return job
 
     def get(self, request_id: str, token: str | None = None) -> Job:
@@ -87,6 +100,7 @@ class JobStore:
             if job.state != "in_queue":
                 return job, "not_cancellable"
             job.state, job.finished_at, job.frozen_at = "cancelled", self.now(), None
+            self._save()
             return job, "cancelled"
 
     def advance(self) -> None:
@@ -121,6 +135,7 @@ class JobStore:
         job.instance_id = str(uuid.uuid4())
         if job.fault not in ("job_failed", "job_stuck"):
             self._start_render(job)
+        self._save()
 
     def _start_render(self, job: Job) -> None:
         if not job.render_started:
@@ -131,6 +146,7 @@ class JobStore:
         job.state, job.finished_at, job.error = state, at, error
         if state == "completed":
             self.spent_usd += job.cost_usd
+        self._save()
 
     def _job_dir(self, job: Job) -> Path:
         return self.data_dir / "jobs" / job.request_id
