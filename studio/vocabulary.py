@@ -69,15 +69,23 @@ def _whole_number(value: Any, name: str, problems: list[Problem], unit: str = ""
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         return int(value)
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
+        try:  # isdigit() also admits "²" and "--5", and int() refuses over 4300 digits
+            return int(value.strip())
+        except ValueError:
+            pass
     shown = repr(value) if isinstance(value, (int, float, str)) else _kind(value)
     problems.append(Problem(name, f"must be a whole number{unit}, not {shown}"))
     return None
 
 
 def _number(value: Any, name: str, problems: list[Problem]) -> float | None:
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-        return float(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:  # an int too large for a float (JSON allows 10**400) is a problem, not a crash
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if math.isfinite(number):
+            return number
     problems.append(Problem(name, f"must be a number, not {_kind(value)}"))
     return None
 

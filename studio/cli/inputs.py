@@ -32,3 +32,7 @@ def read_input(spec: str) -> Any:
             DATAERR,
             f"input: {source} is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})",
         ) from None
+    except ValueError:  # json refuses integers of more than 4300 digits (sys.int_info)
+        raise CliError(DATAERR, f"input: {source} holds a number too long to read (over 4300 digits)") from None
+    except RecursionError:
+        raise CliError(DATAERR, f"input: {source} is nested too deeply to read") from None

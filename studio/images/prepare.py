@@ -11,6 +11,7 @@ never reaches a host. Refusals are :class:`~studio.errors.UploadError` starting 
 from __future__ import annotations
 
 import io
+import math
 import os
 import secrets
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from PIL import Image
 from ..errors import UploadError
 from .decode import load_image
 from .geometry import crop_to, match_problem, pad_to, parse_ratio, ratio_text, size_problems
-from .limits import JPEG_QUALITIES, MAX_OUTPUT_BYTES, mb
+from .limits import JPEG_QUALITIES, MAX_ASPECT, MAX_OUTPUT_BYTES, mb
 
 __all__ = ["PreparedImage", "prepare_image", "Role", "Fit"]
 
@@ -108,8 +109,15 @@ def _target_ratio(field: str, fit: str, aspect_ratio: str | None, match: Prepare
         return None
     if aspect_ratio:
         ratio = parse_ratio(aspect_ratio)
-        if ratio is None:
+        if ratio is None or not math.isfinite(ratio) or ratio <= 0:
             raise UploadError(f"{field}: aspect ratio {aspect_ratio!r} is not like 16:9; choose 16:9, 9:16 or 1:1")
+        # Beyond Kling's range the result would be refused anyway, and padding to 1000000:1
+        # would allocate an enormous canvas first.
+        if not 1 / MAX_ASPECT <= ratio <= MAX_ASPECT:
+            raise UploadError(
+                f"{field}: aspect ratio {aspect_ratio!r} is outside what Kling accepts (1:{MAX_ASPECT:g} to "
+                f"{MAX_ASPECT:g}:1); choose 16:9, 9:16 or 1:1"
+            )
         return ratio
     if match is not None:
         return match.width / match.height

@@ -98,9 +98,14 @@ def promotions(record: JobRecord) -> list[tuple[str, Decimal]]:
 
 
 def gallery(records: Sequence[JobRecord], media_url: MediaUrl, lang: str = "en") -> str:
-    """Finished videos, newest first, each playable inline with its details and actions."""
+    """Finished videos, shown newest first, each playable inline with its details and actions.
+
+    The cards are written oldest first and ordered newest-first by CSS, so a new video only
+    appends a node: the page's diff leaves the players already there (and playing) alone.
+    """
     cards = []
-    for record in records:
+    oldest_first = sorted(records, key=lambda r: r.created_at)
+    for rank, record in enumerate(oldest_first):
         if record.status != "succeeded" or not record.files:
             continue
         url = _e(media_url(record))
@@ -112,7 +117,7 @@ def gallery(records: Sequence[JobRecord], media_url: MediaUrl, lang: str = "en")
         )
         seconds = record.payload.get("duration", "?")
         cards.append(
-            f'<div class="video-card" data-job="{_e(record.job_id)}">'
+            f'<div class="video-card" data-job="{_e(record.job_id)}" style="order:{-rank}">'
             f'<video controls preload="metadata" playsinline src="{url}#t=0.1"></video>'
             f'<div class="job-head"><b>{_label(record, lang)}</b> <span>{_e(seconds)} s</span></div>'
             f'<div class="job-prompt">{_summary(record, 300)}</div>'
@@ -121,7 +126,9 @@ def gallery(records: Sequence[JobRecord], media_url: MediaUrl, lang: str = "en")
             f'<button class="job-action" data-action="reuse" data-job="{_e(record.job_id)}">{t("reuse", lang)}</button>'
             f"{promote}</div></div>"
         )
-    return "".join(cards) or f'<div class="empty">{t("no_videos", lang)}</div>'
+    if not cards:
+        return f'<div class="empty">{t("no_videos", lang)}</div>'
+    return f'<div class="gallery-grid">{"".join(cards)}</div>'
 
 
 def spend_text(records: Sequence[JobRecord], lang: str = "en") -> str:

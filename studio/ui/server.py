@@ -75,6 +75,8 @@ def serve(host: str | None = None, port: int | None = None, **uvicorn_options: A
     print(f"Kling Studio: {server.manager.studio.mode.description}")
     print(f"Open http://{host}:{port}")
     try:
-        uvicorn.run(server.app, host=host, port=port, log_level="warning", **uvicorn_options)
+        # Open pages hold an event stream; don't let them keep a Ctrl-C waiting forever.
+        options = {"timeout_graceful_shutdown": 3, **uvicorn_options}
+        uvicorn.run(server.app, host=host, port=port, log_level="warning", **options)
     finally:
         server.close()

@@ -1,0 +1,214 @@
+"""Real-browser fixtures: the studio as ``python app.py`` in a subprocess, and Debian's Chromium.
+
+The app runs offline on its embedded simulator (no ``RUNCOMFY_*`` variables), with its own
+``STUDIO_HOME`` and a free port. Chromium is ``/usr/bin/chromium`` driven by Playwright's sync
+API (``playwright install`` is never used). When the browser or Playwright is missing the tests
+skip, unless ``STUDIO_REQUIRE_BROWSER=1`` (as in CI), where they fail and say why.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("STUDIO_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--metrics-recording-only",
+]
+VIEWPORT = {"width": 1400, "height": 1000}
+# Normal phase times of the embedded simulator: long enough to see a running card, short enough
+# for a quick suite.
+FAST_SIM = {"STUDIO_SIM_QUEUE_SECONDS": "0.5", "STUDIO_SIM_RUN_SECONDS": "2.5"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class StudioApp:
+    """``python app.py`` in a subprocess; ``restart()`` keeps the port and the STUDIO_HOME."""
+
+    def __init__(self, home: Path, sim: dict[str, str] | None = None, port: int | None = None) -> None:
+        self.home = Path(home)
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.sim = dict(FAST_SIM if sim is None else sim)
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log_path = self.home.parent / f"app-{self.port}.log"
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("RUNCOMFY_", "STUDIO_", "GRADIO_"))}
+        env.update(
+            STUDIO_HOME=str(self.home),
+            GRADIO_SERVER_PORT=str(self.port),
+            GRADIO_SERVER_NAME="127.0.0.1",
+            GRADIO_ANALYTICS_ENABLED="False",
+            GRADIO_TEMP_DIR=str(self.home.parent / "gradio-tmp"),
+            # The tests own the files they read; nothing from the developer's config is used.
+            XDG_CONFIG_HOME=str(self.home.parent / "config"),
+            PYTHONUNBUFFERED="1",
+            **self.sim,
+        )
+        return env
+
+    def start(self, timeout: float = 60.0) -> StudioApp:
+        self.home.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "app.py"], cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT
+        )
+        log.close()
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the studio exited with {self.proc.returncode}:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(self.url + "/", timeout=2) as resp:
+                    if resp.status == 200:
+                        return self
+            except (urllib.error.URLError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the studio did not answer on {self.url} within {timeout} s:\n{self.log_tail()}")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None or proc.poll() is not None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+
+    def restart(self) -> StudioApp:
+        self.stop()
+        return self.start()
+
+    def log_tail(self, chars: int = 4000) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-chars:]
+        except OSError:
+            return "(no log)"
+
+    def journal_rows(self) -> list[dict[str, Any]]:
+        """The journal's job rows, read straight from SQLite (read-only)."""
+        import sqlite3
+
+        db = self.home / "journal.sqlite3"
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
+        try:
+            con.row_factory = sqlite3.Row
+            return [dict(r) for r in con.execute("SELECT * FROM jobs")]
+        finally:
+            con.close()
+
+
+def _missing_browser() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError as exc:
+        return f"Playwright for Python is not installed ({exc}); pip install -r requirements-dev.txt"
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        return f"no Chromium at {CHROMIUM}; install Debian's (apt-get install -y chromium), never `playwright install`"
+    return None
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, shared by every test in this package.
+
+    Package scope, not session: Playwright's sync API keeps an asyncio loop marked as running
+    in this thread while it is started, which breaks every pytest-asyncio test that runs after
+    it ("Runner.run() cannot be called from a running event loop"). So it stops when the
+    browser tests are done, before the rest of the suite runs.
+    """
+    reason = _missing_browser()
+    if reason:
+        if os.environ.get("STUDIO_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"STUDIO_REQUIRE_BROWSER=1 but the browser tests cannot run: {reason}", pytrace=False)
+        print(f"\nskipping the browser tests: {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def new_context(browser: Any) -> Iterator[Any]:
+    """Makes fresh browser contexts (own localStorage = own studio owner); closes them after."""
+    made: list[Any] = []
+
+    def make(**options: Any) -> Any:
+        ctx = browser.new_context(viewport=VIEWPORT, **options)
+        ctx.set_default_timeout(30_000)
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        try:
+            ctx.close()
+        except Exception:
+            pass
+
+
+@pytest.fixture(scope="module")
+def studio(browser: Any) -> Iterator[StudioApp]:
+    """One studio (fast simulator) shared by the tests of a module; each test uses its own browser context."""
+    home = Path(tempfile.mkdtemp(prefix="studio-browser-"))
+    app = StudioApp(home / "studio-home").start()
+    try:
+        yield app
+    finally:
+        app.stop()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture
+def studio_factory(browser: Any, tmp_path: Path) -> Iterator[Any]:
+    """Start a studio of this test's own, with simulator phase times of its choosing."""
+    apps: list[StudioApp] = []
+
+    def make(**sim: float) -> StudioApp:
+        env = dict(FAST_SIM)
+        env.update({f"STUDIO_SIM_{k.upper()}_SECONDS": str(v) for k, v in sim.items()})
+        app = StudioApp(tmp_path / f"home-{len(apps)}", env)
+        apps.append(app)
+        return app.start()
+
+    yield make
+    for app in apps:
+        app.stop()
