@@ -63,3 +63,23 @@ def test_migrations_are_recorded_once(tmp_path):
     open_journal(path).close()
     names = [r[0] for r in sqlite3.connect(path).execute("SELECT name FROM _migrations")]
     assert names == [m.__name__ for m in MIGRATIONS]
+
+
+def test_many_processes_opening_a_new_journal_at_once(tmp_path):
+    import subprocess
+    import sys
+
+    import time
+
+    path = tmp_path / "race.sqlite3"
+    start = time.time() + 2.0  # all processes open the journal at the same instant
+    code = (
+        "import time; from pathlib import Path; from studio.journal import open_journal\n"
+        f"while time.time() < {start}: pass\n"
+        f"open_journal(Path({str(path)!r})).close()"
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE) for _ in range(6)]
+    errors = [p.communicate(timeout=60)[1].decode() for p in procs]
+    assert [p.returncode for p in procs] == [0] * 6, errors
+    names = [r[0] for r in sqlite3.connect(path).execute("SELECT name FROM _migrations")]
+    assert names == [m.__name__ for m in MIGRATIONS]

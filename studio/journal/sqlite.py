@@ -88,16 +88,16 @@ class SqliteJournal(Journal):
         self._migrate()
 
     def _migrate(self) -> None:
+        """Apply pending migrations; safe when several processes open the journal at once."""
         with self._lock:
             self._db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at REAL)")
-            done = {r[0] for r in self._db.execute("SELECT name FROM _migrations")}
             for fn in MIGRATIONS:
-                if fn.__name__ in done:
-                    continue
-                self._db.execute("BEGIN IMMEDIATE")
+                self._db.execute("BEGIN IMMEDIATE")  # one writer at a time: re-check inside
                 try:
-                    fn(self._db)
-                    self._db.execute("INSERT INTO _migrations VALUES (?, ?)", (fn.__name__, time.time()))
+                    done = self._db.execute("SELECT 1 FROM _migrations WHERE name = ?", (fn.__name__,)).fetchone()
+                    if not done:
+                        fn(self._db)
+                        self._db.execute("INSERT INTO _migrations VALUES (?, ?)", (fn.__name__, time.time()))
                     self._db.execute("COMMIT")
                 except BaseException:
                     self._db.execute("ROLLBACK")
