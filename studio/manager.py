@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import Any, Awaitable, TypeVar
 
 from .api import RunComfyApi
-from .errors import ConfigError, JobFailed, Problem, StudioError, UploadError, ValidationError
+from .errors import ConfigError, JobFailed, Problem, StudioError, ValidationError
 from .catalog import Endpoint
 from .forms import Form, form_to_request
 from .models import GenerationRequest
 from .http import HttpClient
-from .images import NO_HOST_HINT, PreparedImage, host_from_settings, prepare_image, publish_checked
+from .images import PreparedImage
+from .publisher import Publisher
 from .journal import JobRecord
 from .runner import JobRunner, Progress
 from .service import Studio
@@ -74,7 +75,7 @@ class JobManager:
         self._visitors: dict[str, JobRunner] = {}
         self._recent: dict[tuple[str, str], float] = {}
         self._lock = threading.Lock()
-        self._image_host: Any = None
+        self.publisher = Publisher(self.settings, studio.http, simulator_base=getattr(studio.simulator, "base_url", None))
 
     # -- lifecycle --------------------------------------------------------------------
     def start(self) -> JobManager:
@@ -108,7 +109,7 @@ class JobManager:
             runner = self._visitors.get(key)
             if runner is None:
                 http = HttpClient(self.settings, visitor_token)
-                runner = JobRunner(RunComfyApi(http), self.studio.journal, self.settings)
+                runner = JobRunner(RunComfyApi(http), self.studio.journal, self.settings, budget=self.studio.budget)
                 self._visitors[key] = runner
             return runner
         if self.studio.mode.live and not (self.allow_operator_token and self.studio.http.has_token):
@@ -148,32 +149,17 @@ class JobManager:
         return self._call(go())
 
     async def _publish(self, form: Form, owner: str, start: Path | None, end: Path | None, fit: str) -> Form:
-        if not form.endpoint.mode.needs_start_image:
+        if not form.endpoint.mode.needs_start_image or (start is None and end is None):
             return form
-        if start is None and not form.start_image_url:
-            raise ValidationError([_problem("start image", "is required for image-to-video; upload one or paste its https URL")])
-        if start is None and end is None:
-            return form
-        if self._image_host is None:
-            self._image_host = host_from_settings(
-                self.settings, self.studio.http, simulator_base=getattr(self.studio.simulator, "base_url", None)
-            )
-        if self._image_host is None:
-            raise UploadError(f"start image: {NO_HOST_HINT}")
         out_dir = self.settings.data_dir / "uploads" / owner
         prepared: PreparedImage | None = None
         if start is not None:
-            prepared = await asyncio.to_thread(prepare_image, start, role="start", out_dir=out_dir, fit=fit)  # type: ignore[arg-type]
-            form = replace(form, start_image_url=await self._publish_one(prepared))
+            url, prepared = await self.publisher.publish(start, role="start", out_dir=out_dir, fit=fit)
+            form = replace(form, start_image_url=url)
         if end is not None:
-            tail = await asyncio.to_thread(prepare_image, end, role="end", out_dir=out_dir, fit=fit, match=prepared)  # type: ignore[arg-type]
-            form = replace(form, end_image_url=await self._publish_one(tail))
+            url, _ = await self.publisher.publish(end, role="end", out_dir=out_dir, fit=fit, match=prepared)
+            form = replace(form, end_image_url=url)
         return form
-
-    async def _publish_one(self, image: PreparedImage) -> str:
-        return await publish_checked(
-            self._image_host, image, self.studio.http, allow_http_hosts=self.settings.http_image_hosts
-        )
 
     async def _submit(
         self,

@@ -25,6 +25,7 @@ from .errors import StudioError
 from .render_cards import draw_card, fit_image, load_image
 
 __all__ = [
+    "run_ffmpeg",
     "Card",
     "RenderError",
     "VideoInfo",
@@ -70,6 +71,7 @@ class VideoInfo:
     height: int
     has_audio: bool
     video_codec: str
+    fps: float = 0.0
 
 
 def _even(value: float) -> int:
@@ -269,6 +271,12 @@ _INPUT = re.compile(r"Input #0, ([\w,]+), from")
 _VIDEO = re.compile(r"Stream #\S+\s+Video:\s*(\w+)(.*)")
 _SIZE = re.compile(r",\s*(\d+)x(\d+)")
 _AUDIO = re.compile(r"Stream #\S+\s+Audio:")
+_FPS = re.compile(r"(\d+(?:\.\d+)?)\s*fps")
+
+
+def run_ffmpeg(args: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run the bundled ffmpeg (for stitching and frame grabs); raises RenderError."""
+    return _run(args)
 
 
 def probe(path: Path) -> VideoInfo:
@@ -295,4 +303,5 @@ def probe(path: Path) -> VideoInfo:
         height=int(size.group(2)),
         has_audio=_AUDIO.search(stderr) is not None,
         video_codec=video.group(1),
+        fps=float(fps.group(1)) if (fps := _FPS.search(video.group(2))) else 0.0,
     )

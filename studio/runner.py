@@ -12,6 +12,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Literal
 
@@ -21,6 +22,7 @@ from .config import Settings
 from .downloads import find_output_urls, host_allowed
 from .errors import AuthError, DownloadError, JobFailed, JobTimeout, NotFound, StudioError, SubmitUnknown
 from .job_states import Cancelled, Failed, JobState, Queued, Running, Succeeded, is_terminal
+from .budget import BudgetGuard
 from .journal import JobRecord, Journal
 from .models import GenerationRequest
 from .payload import build_payload
@@ -78,8 +80,11 @@ class JobRunner:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        budget: BudgetGuard | None = None,
     ) -> None:
         self.api = api
+        self.budget = budget
+        self._budget_lock = asyncio.Lock()
         self.journal = journal
         self.settings = settings
         self._clock = clock
@@ -130,19 +135,10 @@ class JobRunner:
         endpoint = await self.live_endpoint(endpoint)
         payload = build_payload(request, endpoint, allow_http_hosts=self.settings.http_image_hosts)
         quote = quote_request(request, endpoint)
-        record = self.journal.begin(
-            model_id=endpoint.model_id,
-            request=request_to_json(request),
-            payload=payload,
-            quote_usd=usd_text(quote.total),
-            owner=owner,
-            group_id=group_id,
-            meta={
-                **(meta or {}),
-                "backend": self.settings.backend,
-                **({"output_dir": str(output_dir.resolve())} if output_dir else {}),
-            },
-        )
+        async with self._budget_lock:  # check and record as one step, so two submits can't both slip under a cap
+            if self.budget is not None:
+                self.budget.check(owner, quote.total)
+            record = self._begin(endpoint, request, payload, quote.total, owner, group_id, meta, output_dir)
         try:
             handle = await self.api.submit(endpoint.model_id, payload)
         except SubmitUnknown as exc:
@@ -157,6 +153,31 @@ class JobRunner:
             request_id=handle.request_id,
             submitted_at=time.time(),
             meta={**record.meta, "result_url": handle.result_url} if handle.result_url else record.meta,
+        )
+
+    def _begin(
+        self,
+        endpoint: Endpoint,
+        request: GenerationRequest,
+        payload: dict[str, Any],
+        total: Decimal,
+        owner: str | None,
+        group_id: str | None,
+        meta: dict[str, Any] | None,
+        output_dir: Path | None,
+    ) -> JobRecord:
+        return self.journal.begin(
+            model_id=endpoint.model_id,
+            request=request_to_json(request),
+            payload=payload,
+            quote_usd=usd_text(total),
+            owner=owner,
+            group_id=group_id,
+            meta={
+                **(meta or {}),
+                "backend": self.settings.backend,
+                **({"output_dir": str(output_dir.resolve())} if output_dir else {}),
+            },
         )
 
     async def cancel(self, record: JobRecord) -> CancelOutcome:

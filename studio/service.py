@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .api import RunComfyApi
+from .budget import BudgetGuard, BudgetLimits
 from .config import Settings
 from .credentials import Token, resolve_token
 from .errors import ConfigError
@@ -41,6 +42,7 @@ class Studio:
         simulator: Any = None,
         transport: Any = None,
         public_transport: Any = None,
+        budget: BudgetLimits | None = None,
     ) -> None:
         self.settings = settings
         self.mode = mode or Mode(live=True, description=f"Live: RunComfy at {settings.api_base}")
@@ -53,13 +55,22 @@ class Studio:
         )
         self.api = RunComfyApi(self.http)
         self.journal: Journal = open_journal(settings.journal_path)
-        self.runner = JobRunner(self.api, self.journal, settings)
+        limits = budget if budget is not None else BudgetLimits.from_env()
+        self.budget = BudgetGuard(self.journal, limits) if limits.any else None
+        self.runner = JobRunner(self.api, self.journal, settings, budget=self.budget)
 
     def __repr__(self) -> str:
         return f"Studio({self.mode.description!r})"
 
     @classmethod
-    def connect(cls, settings: Settings | None = None, *, offline: bool | None = None, **sim_options: Any) -> Studio:
+    def connect(
+        cls,
+        settings: Settings | None = None,
+        *,
+        offline: bool | None = None,
+        budget: BudgetLimits | None = None,
+        **sim_options: Any,
+    ) -> Studio:
         """Live with a token; offline on the embedded simulator when asked, or when no token and
         ``offline`` is None. ``offline=False`` without a token raises ConfigError."""
         settings = settings or Settings.from_env()
@@ -72,13 +83,13 @@ class Studio:
             options = {**simulator_options_from_env(), **sim_options}
             server, sim_settings, sim_token = start_simulator(settings, **options)
             mode = Mode(live=False, description="Offline preview: local animatics, no charges")
-            return cls(sim_settings, sim_token, mode=mode, simulator=server)
+            return cls(sim_settings, sim_token, mode=mode, simulator=server, budget=budget)
         if token is None:
             raise ConfigError(
                 "no RunComfy token: set RUNCOMFY_TOKEN (or RUNCOMFY_API_KEY), or run `runcomfy login`; "
                 "add --offline to preview on the local simulator"
             )
-        return cls(settings, token)
+        return cls(settings, token, budget=budget)
 
     async def aclose(self) -> None:
         await self.http.aclose()

@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import gradio as gr
 from fastapi import FastAPI
 
 from ..config import Settings
+from ..errors import ConfigError
 from ..manager import JobManager
 from ..service import Studio
 from .actions import ACTION_HEAD
@@ -24,7 +25,7 @@ from .handlers import Handlers
 from .i18n import I18N
 from .media import MediaSigner, media_route
 
-__all__ = ["StudioServer", "create_server", "serve", "CSS_PATH"]
+__all__ = ["StudioServer", "create_server", "serve", "CSS_PATH", "lend_operator_token"]
 
 CSS_PATH = Path(__file__).resolve().parents[2] / "assets" / "style.css"
 
@@ -41,11 +42,31 @@ class StudioServer:
         self.manager.stop()
 
 
+def lend_operator_token(studio: Studio, env: Mapping[str, str]) -> bool:
+    """Whether visitors may spend the operator's token.
+
+    On a public deployment (a Hugging Face Space, or ``STUDIO_PUBLIC=1``) it is off unless
+    ``STUDIO_SHARE_OPERATOR_TOKEN=1``, and then a spending cap is required. On one's own machine
+    it is on unless ``STUDIO_SHARE_OPERATOR_TOKEN=0``.
+    """
+    choice = env.get("STUDIO_SHARE_OPERATOR_TOKEN", "").strip()
+    public = bool(env.get("SPACE_ID")) or env.get("STUDIO_PUBLIC", "") == "1"
+    if not public:
+        return choice != "0"
+    if choice != "1":
+        return False
+    if studio.mode.live and studio.budget is None:
+        raise ConfigError(
+            "STUDIO_SHARE_OPERATOR_TOKEN=1 on a public deployment needs a spending cap: set "
+            "STUDIO_DAILY_CAP_USD (and/or STUDIO_SESSION_CAP_USD)"
+        )
+    return True
+
+
 def create_server(studio: Studio | None = None, *, queue_size: int = 64) -> StudioServer:
     """The studio's ASGI app, with its job manager started."""
     studio = studio or Studio.connect(Settings.from_env())
-    share_operator = os.environ.get("STUDIO_SHARE_OPERATOR_TOKEN", "1") != "0"
-    manager = JobManager(studio, allow_operator_token=share_operator).start()
+    manager = JobManager(studio, allow_operator_token=lend_operator_token(studio, os.environ)).start()
     signer = MediaSigner()
     demo = build_app(Handlers(manager, signer))
     demo.queue(default_concurrency_limit=8, max_size=queue_size)
