@@ -104,7 +104,7 @@ def test_animatic(tmp_path: Path, ratio: str, audio: bool) -> None:
     assert isinstance(width, int) and isinstance(height, int)
     assert width % 2 == 0 and height % 2 == 0 and min(width, height) == 360
     assert width / height == pytest.approx(RATIOS[ratio], rel=0.01)
-    assert info == VideoInfo(info.duration, width, height, audio, "h264")
+    assert info == VideoInfo(info.duration, width, height, audio, "h264", fps=24.0)
     assert info.duration == pytest.approx(4.0, abs=0.1)
     assert [p.name for p in out.parent.iterdir()] == ["animatic.mp4"]  # no temp file left behind
 
