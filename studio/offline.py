@@ -31,6 +31,24 @@ def simulator_options_from_env(env: Mapping[str, str] | None = None) -> dict[str
     return options
 
 
+def _start_on_previous_port(server_cls: Any, config: Any, data_dir: Any, host: str) -> Any:
+    """Start on the port used last time when it is free, so URLs it handed out (uploaded start
+    images of jobs still in flight) keep working across restarts; else on any free port."""
+    port_file = data_dir / "port"
+    try:
+        previous = int(port_file.read_text().strip())
+    except (OSError, ValueError):
+        previous = 0
+    for port in ([previous] if previous else []) + [0]:
+        try:
+            server = server_cls(config, data_dir=data_dir, host=host, port=port).start()
+        except OSError:
+            continue
+        port_file.write_text(str(server.port))
+        return server
+    raise ConfigError("could not start the local simulator on 127.0.0.1")
+
+
 def start_simulator(settings: Settings, **config: Any) -> tuple[Any, Settings, Token]:
     """A started simulator, settings that point at it, and the token it accepts."""
     from .simulator.config import SimulatorConfig
@@ -39,7 +57,8 @@ def start_simulator(settings: Settings, **config: Any) -> tuple[Any, Settings, T
     host = "127.0.0.1"
     # It fetches the images it is given, as RunComfy does, from its own loopback upload host.
     options = {"image_fetch": "required", "http_image_hosts": (host,), "persist_jobs": True, **config}
-    server = SimulatorServer(SimulatorConfig(**options), data_dir=settings.data_dir / "simulator", host=host).start()
+    data_dir = settings.data_dir / "simulator"
+    server = _start_on_previous_port(SimulatorServer, SimulatorConfig(**options), data_dir, host)
     sim_settings = settings.evolve(
         http_image_hosts=tuple(dict.fromkeys((*settings.http_image_hosts, host))),
         backend="offline",

@@ -227,7 +227,18 @@ class JobRunner:
                 raise Interrupted(record, state)
         if isinstance(state, Succeeded):
             return await self._finish(record, emit, stop)
+        if isinstance(state, Failed):
+            state = await self._failure_detail(record, state)
         return self._end_unsuccessful(record, state, emit)
+
+    async def _failure_detail(self, record: JobRecord, state: Failed) -> Failed:
+        """/status rarely says why a job failed; /result does. Best effort: keep what we have."""
+        assert record.request_id
+        try:
+            detailed = await self.api.result(record.request_id, record.meta.get("result_url"))
+        except StudioError:
+            return state
+        return detailed if isinstance(detailed, Failed) else state
 
     async def _wait(self, stop: asyncio.Event | None) -> None:
         if stop is None:

@@ -54,6 +54,9 @@ _SHOT_KEYS = ("prompt", "duration", "camera", "audio_cue", "index")
 
 def _text(value: Any, name: str, problems: list[Problem]) -> str | None:
     if isinstance(value, str):
+        if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+            problems.append(Problem(name, "contains a broken character (a lone UTF-16 surrogate); retype it"))
+            return None
         return value
     problems.append(Problem(name, f"must be text, not {_kind(value)}"))
     return None

@@ -77,6 +77,8 @@ def test_fault(monkeypatch, sim, tmp_path, capsys, op, kind, options, code, arri
     assert "Traceback" not in err
     if code:
         assert err.strip().splitlines()[-1].startswith("error: "), err
+    if kind == "job_failed":
+        assert "simulated generation failure" in err  # the reason from /result, not a shrug
     # A paid POST is sent twice only when the first was certainly refused (429).
     expected_posts = 2 if (op, kind) == ("submit", "429") and code == 0 else None
     if (op, kind) == ("submit", "429") and code == 75:

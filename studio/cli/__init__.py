@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import NoReturn, Sequence
 
-from . import jobs, offline, simulator_cmd
+from . import jobs, offline, projects, simulator_cmd
 from .exits import USAGE, CliError
 
 __all__ = ["main", "build_parser"]
@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     offline.register(commands)
     jobs.register(commands)
+    projects.register(commands)
     simulator_cmd.register(commands)
     return parser
 

@@ -49,7 +49,14 @@ class JobStore:
             for job in load_jobs(self._persist):
                 self._jobs[job.request_id] = job
                 if job.state == "in_progress" and not job.rendered.is_set():
-                    job.render_started = False
+                    job.render_started = False  # rendered again once the server listens
+
+    def resume_renders(self) -> None:
+        """Render the jobs that were in progress when the simulator last stopped (after start,
+        so their input images on this simulator's own upload host can be fetched)."""
+        with self._lock:
+            for job in self._jobs.values():
+                if job.state == "in_progress" and not job.render_started and job.fault not in ("job_failed", "job_stuck"):
                     self._start_render(job)
 
     def _save(self) -> None:

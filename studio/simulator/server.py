@@ -129,6 +129,7 @@ class SimulatorServer:
                 self.stop()
                 raise RuntimeError(f"the simulator did not start on {self.host}:{self.port}")
             time.sleep(0.01)
+        self.store.resume_renders()
         return self
 
     def _tick(self) -> None:

@@ -1,0 +1,74 @@
+"""A/B variants: N versions of one setup, by tier, by prompt, by seed or as plain takes. Pure.
+
+Each :class:`Variant` has a label that says how it differs. A seed variant is refused when the
+endpoint's schema offers no seed (RunComfy's Kling 3.0 has none), never silently dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from .catalog import Endpoint, endpoint
+from .errors import Problem, ValidationError
+from .models import GenerationRequest
+from .pricing import ClipSpec, Quote, quote_storyboard
+from .payload import resolved_duration
+from .schema import field_for
+from .validation import validate
+
+__all__ = ["MIN_VARIANTS", "MAX_VARIANTS", "Variant", "by_tier", "by_prompt", "by_seed", "takes", "quote_variants"]
+
+MIN_VARIANTS, MAX_VARIANTS = 2, 8
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One version: what differs, and what to send."""
+
+    label: str
+    endpoint: Endpoint
+    request: GenerationRequest
+
+
+def _checked(variants: list[Variant]) -> list[Variant]:
+    if not MIN_VARIANTS <= len(variants) <= MAX_VARIANTS:
+        raise ValidationError([Problem("variants", f"{len(variants)} variants; choose {MIN_VARIANTS}-{MAX_VARIANTS}")])
+    problems = []
+    for v in variants:
+        problems += [Problem(f"{v.label}: {p.field}", p.message) for p in validate(v.request, v.endpoint)]
+    if problems:
+        raise ValidationError(problems)
+    return variants
+
+
+def by_tier(ep: Endpoint, request: GenerationRequest, tiers: Sequence[str]) -> list[Variant]:
+    """The same request on several tiers."""
+    unknown = [t for t in tiers if t not in ("standard", "pro", "4k")]
+    if unknown:
+        raise ValidationError([Problem("tiers", f"{', '.join(unknown)}: not standard, pro or 4k")])
+    return _checked([Variant(f"tier {t}", endpoint(t, ep.mode.key), request) for t in dict.fromkeys(tiers)])
+
+
+def by_prompt(ep: Endpoint, request: GenerationRequest, prompts: Sequence[str]) -> list[Variant]:
+    """The same settings with alternative prompts."""
+    return _checked([Variant(f"prompt {i}", ep, request.evolve(prompt=p, shots=())) for i, p in enumerate(prompts, 1)])
+
+
+def by_seed(ep: Endpoint, request: GenerationRequest, seeds: Sequence[int]) -> list[Variant]:
+    """The same request with different seeds, where the schema offers a seed."""
+    if field_for("seed", ep) is None:
+        raise ValidationError(
+            [Problem("seeds", f"{ep.model_id} does not offer a seed; use takes, tiers or prompt alternatives instead")]
+        )
+    return _checked([Variant(f"seed {s}", ep, request.evolve(seed=s)) for s in seeds])
+
+
+def takes(ep: Endpoint, request: GenerationRequest, n: int) -> list[Variant]:
+    """``n`` takes of the same request (the model varies on its own)."""
+    return _checked([Variant(f"take {i}", ep, request) for i in range(1, n + 1)])
+
+
+def quote_variants(variants: Sequence[Variant]) -> Quote:
+    """The price of running every variant."""
+    return quote_storyboard([ClipSpec(v.endpoint, resolved_duration(v.request, v.endpoint), v.request.audio_on) for v in variants])
