@@ -274,4 +274,6 @@ def check_input(
     request, problems = parse_request(data)
     if problems and not isinstance(data, dict):
         return request, problems
-    return request, problems + validate(request, endpoint, allow_http_hosts=allow_http_hosts)
+    # A field that could not be read is reported once, not again as "missing" or "empty".
+    unreadable = {p.field for p in problems}
+    return request, problems + [p for p in validate(request, endpoint, allow_http_hosts=allow_http_hosts) if p.field not in unreadable]
