@@ -30,6 +30,8 @@ from .publisher import Publisher
 from .journal import JobRecord
 from .runner import JobRunner, Progress
 from .service import Studio
+from .storyboard import Storyboard, plan
+from .storyboard_run import StoryboardRunner, StoryProgress
 from .validation import validate
 
 __all__ = ["JobManager", "LiveState", "owner_id"]
@@ -74,6 +76,7 @@ class JobManager:
         self._tasks: dict[str, asyncio.Task[Any]] = {}
         self._visitors: dict[str, JobRunner] = {}
         self._recent: dict[tuple[str, str], float] = {}
+        self._stories: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
         self.publisher = Publisher(self.settings, studio.http, simulator_base=getattr(studio.simulator, "base_url", None))
 
@@ -135,13 +138,24 @@ class JobManager:
         return self._call(self._submit(form, owner_key, start_image, end_image, fit, visitor_token, distinct))
 
     def submit_request(
-        self, endpoint: Endpoint, request: GenerationRequest, owner_key: str, *, visitor_token: str | None = None
+        self,
+        endpoint: Endpoint,
+        request: GenerationRequest,
+        owner_key: str,
+        *,
+        visitor_token: str | None = None,
+        label: str | None = None,
     ) -> JobRecord:
-        """Submit a ready request (images already as URLs) for a browser or API owner."""
+        """Submit a ready request (images already as URLs) for a browser or API owner.
+
+        ``label`` names a variant ("tier pro", "take 2"); the gallery shows it.
+        """
 
         async def go() -> JobRecord:
             runner = self._runner(visitor_token)
-            meta = {"token": "visitor" if visitor_token and self.studio.mode.live else "operator"}
+            meta: dict[str, Any] = {"token": "visitor" if visitor_token and self.studio.mode.live else "operator"}
+            if label:
+                meta["variant"] = label
             record = await runner.submit(endpoint, request, owner=owner_id(owner_key), meta=meta)
             self._follow(record, runner)
             return record
@@ -245,6 +259,45 @@ class JobManager:
             return count
 
         return self._call(go())
+
+    # -- storyboards ------------------------------------------------------------------
+    def run_storyboard(self, board: Storyboard, owner_key: str, *, visitor_token: str | None = None) -> str:
+        """Start (or resume) a storyboard in the background; returns its run id for this browser."""
+        owner = owner_id(owner_key)
+        group = f"{board.key}-{owner[:12]}"
+        plan(board)  # refuse a bad storyboard now, with its problems
+
+        async def go() -> None:
+            runner = StoryboardRunner(self._runner(visitor_token), self.publisher)
+
+            def progress(p: StoryProgress) -> None:
+                self._stories[group] = {"stage": str(p), "done": False}
+
+            try:
+                result = await runner.run(board, self.settings.data_dir / "storyboards", owner=owner, on_progress=progress, group=group)
+                self._stories[group] = {"stage": "done", "done": True, "file": str(result.path), "seconds": round(result.duration, 2), "reused_clips": list(result.reused)}
+            except StudioError as exc:
+                self._stories[group] = {"stage": "stopped", "done": True, "error": str(exc)}
+            except Exception:
+                log.exception("storyboard %s", group)
+                self._stories[group] = {"stage": "stopped", "done": True, "error": "unexpected error; run it again to resume"}
+            finally:
+                self._tasks.pop(f"story:{group}", None)
+
+        if group in self._stories and not self._stories[group].get("done", True):
+            return group
+        self._stories[group] = {"stage": "starting", "done": False}
+        self._loop.call_soon_threadsafe(lambda: self._tasks.setdefault(f"story:{group}", self._loop.create_task(go())))
+        return group
+
+    def storyboard_state(self, owner_key: str, run_id: str) -> dict[str, Any] | None:
+        """Progress of one of this browser's storyboards (None for another browser's)."""
+        if not run_id.endswith(owner_id(owner_key)[:12]):
+            return None
+        state = dict(self._stories.get(run_id, {"stage": "unknown"}))
+        clips = self.studio.journal.find(group_id=run_id, limit=100)
+        state["clips"] = [{"clip": r.meta.get("clip"), "status": r.status, "quote_usd": r.quote_usd} for r in clips]
+        return state
 
     # -- reading and cancelling -------------------------------------------------------
     def jobs(self, owner_key: str, limit: int = 100) -> list[tuple[JobRecord, LiveState | None]]:

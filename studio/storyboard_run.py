@@ -75,17 +75,23 @@ class StoryboardRunner:
         owner: str | None = None,
         on_progress: Callable[[StoryProgress], None] | None = None,
         retry_unknown: bool = False,
+        group: str | None = None,
     ) -> StoryboardResult:
-        """Generate (or resume) every clip and stitch them into ``output_dir``."""
+        """Generate (or resume) every clip and stitch them into ``output_dir``.
+
+        ``group`` names the run in the journal (default: the storyboard's key); the browser
+        studio adds the owner to it, so two browsers never share clips.
+        """
         emit = on_progress or (lambda _: None)
         clips = plan(board)
-        work = output_dir / board.key
+        key = group or board.key
+        work = output_dir / key
         work.mkdir(parents=True, exist_ok=True)
         files: list[Path] = []
         records: list[JobRecord] = []
         reused: list[int] = []
         for clip in clips:
-            record, was_done = await self._clip(board, clip, len(clips), files, work, owner, emit, retry_unknown)
+            record, was_done = await self._clip(key, clip, len(clips), files, work, owner, emit, retry_unknown)
             if was_done:
                 reused.append(clip.index + 1)
             records.append(record)
@@ -94,11 +100,11 @@ class StoryboardRunner:
         title = "".join(c if c.isalnum() or c in "-_" else "-" for c in (board.title or board.key))[:60]
         result: StitchResult = await asyncio.to_thread(stitch, files, output_dir / f"{title}.mp4")
         emit(StoryProgress(0, len(clips), "done", str(result.path)))
-        return StoryboardResult(board.key, result.path, result.method, result.info.duration, tuple(records), tuple(reused))
+        return StoryboardResult(key, result.path, result.method, result.info.duration, tuple(records), tuple(reused))
 
     async def _clip(
         self,
-        board: Storyboard,
+        key: str,
         clip: Clip,
         total: int,
         files: list[Path],
@@ -113,7 +119,7 @@ class StoryboardRunner:
             detail = f"position {p.position}" if p.position is not None else ""
             emit(StoryProgress(n, total, p.stage, detail))
 
-        previous = self._previous(board.key, clip.index)
+        previous = self._previous(key, clip.index)
         if previous is not None and previous.status == "succeeded" and previous.files and Path(previous.files[0]).is_file():
             emit(StoryProgress(n, total, "already done", "not paid again"))
             return previous, True
@@ -133,7 +139,7 @@ class StoryboardRunner:
                 request = request.evolve(start_image_url=url)
             emit(StoryProgress(n, total, "submitting"))
             record = await self.runner.submit(
-                clip.endpoint, request, owner=owner, group_id=board.key, meta={"clip": clip.index, "clips": total},
+                clip.endpoint, request, owner=owner, group_id=key, meta={"clip": clip.index, "clips": total},
                 output_dir=work,
             )
         try:

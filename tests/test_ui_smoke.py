@@ -17,7 +17,7 @@ from studio.ui import create_server
 def studio_url(tmp_path):
     studio = Studio.connect(Settings(data_dir=tmp_path), offline=True, queue_seconds=0.2, run_seconds=0.3, render=False)
     server = create_server(studio)
-    config = uvicorn.Config(server.app, host="127.0.0.1", port=0, log_level="warning")
+    config = uvicorn.Config(server.app, host="127.0.0.1", port=0, log_level="warning", timeout_graceful_shutdown=1)
     web = uvicorn.Server(config)
     thread = threading.Thread(target=web.run, daemon=True)
     thread.start()
@@ -52,3 +52,29 @@ def test_json_twin_quotes_submits_and_isolates(studio_url):
     assert client.predict("bob", api_name="/list_jobs") == []
     with pytest.raises(Exception, match="duration"):
         client.predict("kling/kling-3.0/pro/text-to-video", json.dumps({"prompt": "x", "duration": 16}), 1, api_name="/quote")
+
+
+def test_storyboards_variants_and_recipes_through_the_api(studio_url, tmp_path):
+    client = Client(studio_url, verbose=False)
+    board = json.dumps({"shots": [{"prompt": f"shot {i}", "duration": 4} for i in range(5)], "continuity": False})
+    price = client.predict(board, api_name="/storyboard_quote")
+    assert price["clips"] == [12, 8] and price["total_usd"] == "1.68"
+    run = client.predict("alice", board, "", api_name="/run_storyboard")
+    started = time.monotonic()
+    for _ in range(200):
+        state = client.predict("alice", run["run_id"], api_name="/storyboard_status")
+        if state.get("done"):
+            break
+        time.sleep(0.1)
+    print("storyboard took", time.monotonic() - started)
+    assert state["stage"] == "done" and state["file"].endswith(".mp4"), state
+    assert sorted((c["clip"], c["status"]) for c in state["clips"]) == [(0, "succeeded"), (1, "succeeded")]
+    with pytest.raises(Exception):
+        client.predict("bob", run["run_id"], api_name="/storyboard_status")
+    jobs = client.predict("carol", "kling/kling-3.0/standard/text-to-video", json.dumps({"prompt": "wide shot", "duration": 3}), "tier", json.dumps(["standard", "pro"]), "", api_name="/run_variants")
+    assert [j["variant"] for j in jobs] == ["tier standard", "tier pro"]
+    assert [j["model_id"].split("/")[2] for j in jobs] == ["standard", "pro"]
+    recipe = client.predict("carol", jobs[0]["job_id"], api_name="/export_recipe")
+    assert recipe["kind"] == "kling-studio/job" and recipe["request"]["prompt"] == "wide shot"
+    with pytest.raises(Exception):
+        client.predict("mallory", jobs[0]["job_id"], api_name="/export_recipe")
