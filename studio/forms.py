@@ -26,6 +26,7 @@ __all__ = [
     "move_shot",
     "shots_total",
     "with_camera",
+    "parse_script",
 ]
 
 PromptMode = Literal["single", "shots"]
@@ -173,3 +174,33 @@ def with_camera(text: str, camera: str) -> str:
         if word not in moves:
             moves.append(word)
     return ", ".join(moves)
+
+
+def parse_script(text: str) -> tuple[Shot, ...]:
+    """Shots from a script, one per line: ``seconds | camera | what happens`` (camera optional).
+
+    Blank lines and lines starting with ``#`` are skipped; problems name the line.
+    """
+    from .errors import Problem, ValidationError
+
+    shots, problems = [], []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) < 2:
+            problems.append(Problem(f"script line {number}", "write it as: seconds | camera | what happens"))
+            continue
+        seconds_text, rest = parts[0].rstrip("s").strip(), parts[1:]
+        if not seconds_text.isdigit() or int(seconds_text) < 1:
+            problems.append(Problem(f"script line {number}", f"{parts[0]!r} is not a whole number of seconds"))
+            continue
+        camera, action = (rest[0], " | ".join(rest[1:])) if len(rest) > 1 else ("", rest[0])
+        if not action:
+            problems.append(Problem(f"script line {number}", "says nothing about what happens"))
+            continue
+        shots.append(Shot(action, int(seconds_text), camera))
+    if problems:
+        raise ValidationError(problems)
+    return tuple(shots)

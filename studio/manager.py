@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import logging
 import threading
 import time
@@ -130,12 +131,13 @@ class JobManager:
         fit: str = "none",
         visitor_token: str | None = None,
         distinct: bool = False,
+        label: str | None = None,
     ) -> JobRecord:
         """Validate, publish images, submit; returns the queued record. Raises StudioError subclasses.
 
         ``distinct`` marks deliberate repeats (several takes), which the double-submit guard lets through.
         """
-        return self._call(self._submit(form, owner_key, start_image, end_image, fit, visitor_token, distinct))
+        return self._call(self._submit(form, owner_key, start_image, end_image, fit, visitor_token, distinct, label))
 
     def submit_request(
         self,
@@ -184,6 +186,7 @@ class JobManager:
         fit: str,
         visitor_token: str | None,
         distinct: bool,
+        label: str | None = None,
     ) -> JobRecord:
         owner = owner_id(owner_key)
         runner = self._runner(visitor_token)
@@ -204,7 +207,9 @@ class JobManager:
             if not distinct and last is not None and now - last < DOUBLE_SUBMIT_WINDOW:
                 raise ValidationError([_problem("generate", "this exact clip was submitted a moment ago; it is in your jobs")])
             self._recent[(owner, fingerprint)] = now
-        meta = {"token": "visitor" if visitor_token and self.studio.mode.live else "operator"}
+        meta: dict[str, Any] = {"token": "visitor" if visitor_token and self.studio.mode.live else "operator"}
+        if label:
+            meta["variant"] = label
         record = await runner.submit(ep, request, owner=owner, meta=meta)
         self._follow(record, runner)
         return record
@@ -276,6 +281,9 @@ class JobManager:
             try:
                 result = await runner.run(board, self.settings.data_dir / "storyboards", owner=owner, on_progress=progress, group=group)
                 self._stories[group] = {"stage": "done", "done": True, "file": str(result.path), "seconds": round(result.duration, 2), "reused_clips": list(result.reused)}
+                record = {"run_id": group, "owner": owner, "title": board.title, "file": str(result.path),
+                          "seconds": round(result.duration, 2), "clips": len(result.clips), "finished_at": time.time()}
+                (self.settings.data_dir / "storyboards" / f"{group}.json").write_text(json.dumps(record), encoding="utf-8")
             except StudioError as exc:
                 self._stories[group] = {"stage": "stopped", "done": True, "error": str(exc)}
             except Exception:
@@ -298,6 +306,24 @@ class JobManager:
         clips = self.studio.journal.find(group_id=run_id, limit=100)
         state["clips"] = [{"clip": r.meta.get("clip"), "status": r.status, "quote_usd": r.quote_usd} for r in clips]
         return state
+
+    def storyboard_runs(self, owner_key: str) -> list[dict[str, Any]]:
+        """This browser's storyboards: finished ones (kept on disk) and those running now."""
+        owner = owner_id(owner_key)
+        runs: dict[str, dict[str, Any]] = {}
+        for path in sorted((self.settings.data_dir / "storyboards").glob("*.json")):
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if data.get("owner") == owner:
+                runs[data["run_id"]] = data
+        for run_id, state in self._stories.items():
+            if run_id.endswith(owner[:12]) and not state.get("done"):
+                runs[run_id] = {"run_id": run_id, "owner": owner, "stage": state.get("stage", "")}
+            elif run_id.endswith(owner[:12]) and state.get("error"):
+                runs.setdefault(run_id, {"run_id": run_id, "owner": owner, "error": state["error"]})
+        return sorted(runs.values(), key=lambda r: r.get("finished_at", float("inf")), reverse=True)
 
     # -- reading and cancelling -------------------------------------------------------
     def jobs(self, owner_key: str, limit: int = 100) -> list[tuple[JobRecord, LiveState | None]]:

@@ -164,7 +164,7 @@ def parse_request(data: Any) -> tuple[GenerationRequest, list[Problem]]:
             reason = _UNSUPPORTED.get(key) or (
                 "unknown field; known fields are " + ", ".join(sorted(KEY_TO_CONCEPT))
             )
-            problems.append(Problem(str(key), reason))
+            problems.append(Problem(str(key) or '""', reason))
             continue
         if concept in values:
             if values[concept] != raw:

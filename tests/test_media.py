@@ -46,3 +46,20 @@ async def test_anything_else_is_not_found(setup, mutate):
     record, signer, client = setup
     response = await client.get(mutate(signer.url(record), record, signer))
     assert response.status_code == 404
+
+
+async def test_recipe_route_serves_the_owner_a_token_free_recipe(setup, tmp_path):
+    from starlette.applications import Starlette
+
+    from studio.ui.media import recipe_route
+
+    record, signer, _ = setup
+    journal = open_journal(tmp_path / "j.sqlite3")
+    app = Starlette(routes=[recipe_route(journal, signer)])
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
+    url = signer.url(record).replace("/studio/media/", "/studio/recipe/")
+    good = await client.get(url)
+    assert good.status_code == 200 and good.json()["kind"] == "kling-studio/job"
+    assert "owner" not in good.text and "alice" not in good.text
+    assert (await client.get(url.split("?")[0])).status_code == 404
+    journal.close()

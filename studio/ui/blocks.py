@@ -18,6 +18,7 @@ from .cost import COST_JS
 from .i18n import I18N
 from .api import register_api
 from .shots import build_shots
+from .storyboard_tab import build_storyboard_tab
 
 __all__ = ["build_app"]
 
@@ -42,6 +43,7 @@ def build_app(h: Any) -> gr.Blocks:
                 with gr.Row():
                     starter = gr.Dropdown([s.name for s in starters()], label=I18N("starter"), value=None, elem_id="starter")
                     platform = gr.Dropdown([p.name for p in platforms()], label=I18N("platform"), value=None, elem_id="platform")
+                    recipe_file = gr.File(label="Open a recipe (.json)", file_types=[".json"], type="filepath", elem_id="recipe-file", height=90)
                 tier = gr.Radio(_tier_choices(), value="standard", label=I18N("tier"), elem_id="tier")
                 tier_help = gr.Markdown(h.tier_help("standard"), elem_id="tier-help")
                 mode = gr.Radio([(m.label, m.key) for m in MODES], value="text-to-video", label=I18N("mode"), elem_id="mode")
@@ -77,9 +79,10 @@ def build_app(h: Any) -> gr.Blocks:
                 notice = gr.Markdown(elem_id="notice")
         gr.Markdown(f"### {h.text('gallery')}")
         gallery = gr.HTML(elem_id="gallery")
+        timer = gr.Timer(1.0)
+        build_storyboard_tab(h.manager, h.signer, owner, api_key, timer)
         action = gr.Textbox(visible="hidden", elem_id="job-action")
         action_go = gr.Button("go", visible="hidden", elem_id="job-action-go")
-        timer = gr.Timer(1.0)
 
         form = {
             "tier": tier, "mode": mode, "prompt_mode": prompt_mode, "prompt": prompt, "negative_prompt": negative,
@@ -113,6 +116,7 @@ def build_app(h: Any) -> gr.Blocks:
         ).then(h.refresh, [owner, gallery_version], views, api_visibility="private", show_progress="hidden")
         timer.tick(h.refresh, [owner, gallery_version], views, api_name="jobs", show_progress="hidden", concurrency_limit=None)
         register_api(h.manager)
+        recipe_file.upload(h.open_recipe, recipe_file, [notice, *h.form_outputs], api_visibility="private")
         action_go.click(
             h.act, {action, owner, api_key}, [notice, *h.form_outputs], api_name="act", show_progress="hidden"
         ).then(h.refresh, [owner, gallery_version], views, api_visibility="private", show_progress="hidden")

@@ -7,6 +7,7 @@ generic message, never a stack trace.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import secrets
@@ -20,6 +21,8 @@ from ..errors import StudioError, ValidationError
 from ..forms import Form, request_to_form
 from ..manager import JobManager
 from ..starters import platforms, starters
+from ..recipes import read_recipe
+from ..storyboard import Storyboard
 from ..vocabulary import parse_request
 from .i18n import language_of, t
 from .media import MediaSigner
@@ -115,7 +118,9 @@ class Handlers:
         finished = [r for r, _ in items if r.status == "succeeded" and r.files]
         new_version = ",".join(r.job_id for r in finished)
         gallery_html: Any = gallery(finished, self.signer.url, lang) if new_version != version or not version else gr.skip()
-        return job_cards(items, lang), gallery_html, spend_text([r for r, _ in items], lang), new_version
+        budget = self.manager.studio.budget
+        cap = budget.limits.session_usd if budget is not None else None
+        return job_cards(items, lang), gallery_html, spend_text([r for r, _ in items], lang, cap), new_version
 
     def on_load(self, owner_key: str, api_key: str, version: str, request: gr.Request) -> tuple[Any, ...]:
         owner_key = owner_key or secrets.token_urlsafe(24)
@@ -162,10 +167,11 @@ class Handlers:
         end = Path(extra["end_image"]) if extra["end_image"] else None
         submitted = []
         try:
-            for _ in range(takes):
+            for n in range(takes):
                 record = self.manager.submit(
                     form, owner_key, start_image=start, end_image=end, fit=extra["fit"] or "none",
                     visitor_token=extra["api_key"] or None, distinct=takes > 1,
+                    label=f"take {n + 1} of {takes}" if takes > 1 else None,
                 )
                 submitted.append(record)
         except Exception as exc:
@@ -203,6 +209,24 @@ class Handlers:
         except StudioError as exc:
             raise friendly(exc) from None
         return ("Unknown action.", *keep)
+
+    def open_recipe(self, path: str | None) -> tuple[Any, ...]:
+        """Load a recipe file into the form (job recipes; storyboards go to the storyboard panel)."""
+        keep = (gr.skip(),) * len(self.form_outputs)
+        if not path:
+            return ("", *keep)
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            found = read_recipe(data)
+        except (OSError, ValueError, UnicodeDecodeError):
+            raise gr.Error("recipe: this file is not a JSON recipe") from None
+        except StudioError as exc:
+            raise friendly(exc) from None
+        if isinstance(found, Storyboard):
+            return ("This is a storyboard recipe: open the Storyboard panel and paste its shots, or run it with `python -m studio storyboard FILE`.", *keep)
+        ep, request = found
+        form = request_to_form(ep.model_id, request)
+        return (f"Recipe loaded ({ep.label}). Check the cost, then Generate.", *self._form_values(form))
 
     def _form_values(self, form: Form) -> list[Any]:
         assert self.shots is not None

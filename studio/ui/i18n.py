@@ -68,6 +68,7 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "cancel": ("Cancel", "取消"),
     "download": ("Download", "下载"),
     "reuse": ("Reuse settings", "复用设置"),
+    "recipe": ("Recipe (JSON)", "配方（JSON）"),
     "promote": ("Promote to", "升级到"),
     "quote": ("quote", "预估"),
     "actual": ("charged", "实际"),

@@ -10,6 +10,7 @@ Gradio's ``allowed_paths``.
 from __future__ import annotations
 
 import hmac
+import json
 import os
 import secrets
 from hashlib import sha256
@@ -21,7 +22,7 @@ from starlette.routing import Route
 
 from ..journal import JobRecord, Journal
 
-__all__ = ["MediaSigner", "media_route"]
+__all__ = ["MediaSigner", "media_route", "story_route", "recipe_route"]
 
 
 class MediaSigner:
@@ -65,3 +66,41 @@ def media_route(journal: Journal, signer: MediaSigner) -> Route:
         )
 
     return Route("/studio/media/{job_id}", serve, methods=["GET", "HEAD"])
+
+
+def story_route(storyboards_dir: Path, signer: MediaSigner) -> Route:
+    """The route that serves a finished storyboard's stitched video to its owner's signed URL."""
+
+    async def serve(request: Request) -> Response:
+        run_id = request.path_params["run_id"]
+        if not run_id.replace("-", "").isalnum():
+            return JSONResponse({"error": "not found"}, status_code=404)
+        try:
+            data = json.loads((storyboards_dir / f"{run_id}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return JSONResponse({"error": "not found"}, status_code=404)
+        if not signer.check(run_id, str(data.get("owner", "")), request.query_params.get("sig", "")):
+            return JSONResponse({"error": "not found"}, status_code=404)
+        path = Path(str(data.get("file", "")))
+        if not path.is_file():
+            return JSONResponse({"error": "the file is no longer on disk"}, status_code=410)
+        disposition = "attachment" if request.query_params.get("download") else "inline"
+        return FileResponse(path, media_type="video/mp4", filename=path.name, content_disposition_type=disposition)
+
+    return Route("/studio/story/{run_id}", serve, methods=["GET", "HEAD"])
+
+
+def recipe_route(journal: Journal, signer: MediaSigner) -> Route:
+    """A job's recipe (JSON, never a token) for its owner's signed URL."""
+    from ..recipes import job_recipe
+
+    async def serve(request: Request) -> Response:
+        job_id = request.path_params["job_id"]
+        record = journal.get(job_id) if len(job_id) == 32 and job_id.isalnum() else None
+        if record is None or not signer.check(job_id, record.owner or "", request.query_params.get("sig", "")):
+            return JSONResponse({"error": "not found"}, status_code=404)
+        return JSONResponse(
+            job_recipe(record), headers={"Content-Disposition": f'attachment; filename="recipe-{job_id[:8]}.json"'}
+        )
+
+    return Route("/studio/recipe/{job_id}", serve, methods=["GET"])

@@ -11,6 +11,7 @@ import time
 from decimal import Decimal
 from typing import Callable, Sequence
 
+from ..budget import drift
 from ..catalog import endpoint, find_endpoint
 from ..journal import JobRecord
 from ..manager import LiveState
@@ -116,13 +117,16 @@ def gallery(records: Sequence[JobRecord], media_url: MediaUrl, lang: str = "en")
             for tier, diff in promotions(record)
         )
         seconds = record.payload.get("duration", "?")
+        variant = record.meta.get("variant")
+        tag = f' <span class="variant">{_e(variant)}</span>' if variant else ""
         cards.append(
             f'<div class="video-card" data-job="{_e(record.job_id)}" style="order:{-rank}">'
             f'<video controls preload="metadata" playsinline src="{url}#t=0.1"></video>'
-            f'<div class="job-head"><b>{_label(record, lang)}</b> <span>{_e(seconds)} s</span></div>'
+            f'<div class="job-head"><b>{_label(record, lang)}{tag}</b> <span>{_e(seconds)} s</span></div>'
             f'<div class="job-prompt">{_summary(record, 300)}</div>'
-            f'<div class="job-meta">{t("quote", lang)} ${_e(record.quote_usd)}{cost} · {_e(record.request_id or "")}</div>'
+            f'<div class="job-meta">{t("quote", lang)} ${_e(record.quote_usd)}{cost}{_drift(record)} · {_e(record.request_id or "")}</div>'
             f'<div class="video-actions"><a class="job-action" href="{url}&amp;download=1" download>{t("download", lang)}</a>'
+            f'<a class="job-action" href="{url.replace("/studio/media/", "/studio/recipe/")}" download>{t("recipe", lang)}</a>'
             f'<button class="job-action" data-action="reuse" data-job="{_e(record.job_id)}">{t("reuse", lang)}</button>'
             f"{promote}</div></div>"
         )
@@ -131,12 +135,19 @@ def gallery(records: Sequence[JobRecord], media_url: MediaUrl, lang: str = "en")
     return f'<div class="gallery-grid">{"".join(cards)}</div>'
 
 
-def spend_text(records: Sequence[JobRecord], lang: str = "en") -> str:
-    """What this browser has spent: charged amounts, plus quotes of jobs still in flight."""
+def _drift(record: JobRecord) -> str:
+    difference = drift(record)
+    if difference is None:
+        return ""
+    return f' <span class="drift">⚠ {"+" if difference > 0 else "−"}{_e(format_usd(abs(difference)))} vs quote</span>'
+
+
+def spend_text(records: Sequence[JobRecord], lang: str = "en", cap: Decimal | None = None) -> str:
+    """What this browser has spent (charged, plus quotes of jobs in flight), and its cap if any."""
     total = Decimal(0)
     for r in records:
         if r.cost_usd:
             total += Decimal(r.cost_usd)
         elif r.status in ("queued", "running", "downloading", "succeeded"):
             total += Decimal(r.quote_usd)
-    return f"{t('spend', lang)}: {format_usd(total)}"
+    return f"{t('spend', lang)}: {format_usd(total)}" + (f" of {format_usd(cap)}" if cap is not None else "")

@@ -23,7 +23,7 @@ from .actions import ACTION_HEAD
 from .blocks import build_app
 from .handlers import Handlers
 from .i18n import I18N
-from .media import MediaSigner, media_route
+from .media import MediaSigner, media_route, recipe_route, story_route
 
 __all__ = ["StudioServer", "create_server", "serve", "CSS_PATH", "lend_operator_token"]
 
@@ -72,6 +72,8 @@ def create_server(studio: Studio | None = None, *, queue_size: int = 64) -> Stud
     demo.queue(default_concurrency_limit=8, max_size=queue_size)
     app = FastAPI(title="Kling Studio")
     app.router.routes.append(media_route(studio.journal, signer))
+    app.router.routes.append(story_route(studio.settings.data_dir / "storyboards", signer))
+    app.router.routes.append(recipe_route(studio.journal, signer))
     app = gr.mount_gradio_app(
         app,
         demo,

@@ -303,3 +303,18 @@ def test_gallery_survives_a_reload_and_a_server_restart(studio_factory, new_cont
     sel = wait_for_video(page, job_id)
     assert page.locator("#gallery .video-card").count() == 1
     assert_plays(page, sel, 3)
+
+
+def test_a_storyboard_runs_from_the_page_to_one_stitched_film(studio, new_context):
+    page = open_studio(new_context(), studio)
+    page.locator("#storyboard").get_by_text("Storyboard: longer than 15 s").click()
+    script = "\n".join(
+        ["6 | wide shot, slow push-in | the harbour at dawn", "6 | aerial drone shot | gulls over the boats",
+         "4 | extreme close-up | spray on the bow", "6 | handheld follow | nets go over the side"]
+    )
+    page.fill("#storyboard-script textarea", script)
+    page.wait_for_function("() => document.querySelector('#storyboard-price').textContent.includes('22 s in 2 clips')")
+    assert "$1.848" in page.locator("#storyboard-price").inner_text()  # 22 s × $0.084
+    page.click("#storyboard-run")
+    page.wait_for_selector("#storyboard-runs video", timeout=90_000)
+    assert_plays(page, "#storyboard-runs video", 22)
