@@ -110,6 +110,8 @@ class Settings:
     job_deadline: float = 3600.0
 
     download_cap_bytes: int = DOWNLOAD_CAP_BYTES
+    # Fetch every image URL anonymously before a paid submit (STUDIO_CHECK_IMAGE_URLS=0 turns it off).
+    check_image_urls: bool = True
 
     # Public URL host for local start/end images (see studio.images): one of IMAGE_HOSTS or "".
     image_host: str = ""
@@ -147,6 +149,7 @@ class Settings:
             max_retries=int(_float(env, "STUDIO_MAX_RETRIES", cls.max_retries)),
             backoff_base=_float(env, "STUDIO_BACKOFF_BASE", cls.backoff_base),
             download_cap_bytes=int(_float(env, "STUDIO_DOWNLOAD_CAP_BYTES", cls.download_cap_bytes)),
+            check_image_urls=env.get("STUDIO_CHECK_IMAGE_URLS", "1").strip() != "0",
             image_host=_image_host(env),
             s3_endpoint_url=env.get("STUDIO_S3_ENDPOINT_URL", "").strip().rstrip("/"),
             s3_bucket=env.get("STUDIO_S3_BUCKET", "").strip(),

@@ -23,6 +23,7 @@ from .downloads import find_output_urls, host_allowed
 from .errors import AuthError, DownloadError, JobFailed, JobTimeout, NotFound, StudioError, SubmitUnknown
 from .job_states import Cancelled, Failed, JobState, Queued, Running, Succeeded, is_terminal
 from .budget import BudgetGuard
+from .images import check_public_image
 from .journal import JobRecord, Journal
 from .models import GenerationRequest
 from .payload import build_payload
@@ -135,6 +136,7 @@ class JobRunner:
         endpoint = await self.live_endpoint(endpoint)
         payload = build_payload(request, endpoint, allow_http_hosts=self.settings.http_image_hosts)
         quote = quote_request(request, endpoint)
+        await self._check_images(request)
         async with self._budget_lock:  # check and record as one step, so two submits can't both slip under a cap
             if self.budget is not None:
                 self.budget.check(owner, quote.total)
@@ -154,6 +156,17 @@ class JobRunner:
             submitted_at=time.time(),
             meta={**record.meta, "result_url": handle.result_url} if handle.result_url else record.meta,
         )
+
+    async def _check_images(self, request: GenerationRequest) -> None:
+        """No job is paid for with a broken image link: fetch each one anonymously first."""
+        if not self.settings.check_image_urls:
+            return
+        for concept in ("start_image_url", "end_image_url"):
+            url = getattr(request, concept)
+            if url:
+                await check_public_image(
+                    self.api.http, url, allow_http_hosts=self.settings.http_image_hosts, field=request.name_of(concept)
+                )
 
     def _begin(
         self,

@@ -131,7 +131,7 @@ def parse_shots(value: Any, name: str, problems: list[Problem]) -> tuple[Shot, .
             continue
         for key in item:
             if key not in _SHOT_KEYS:
-                problems.append(Problem(f"{where}.{key}", "unknown field in a shot"))
+                problems.append(Problem(f"{where}.{key or chr(34) * 2}", "unknown field in a shot"))
         prompt = _text(item.get("prompt", ""), f"{where}.prompt", problems)
         if "duration" not in item:
             problems.append(Problem(f"{where}.duration", "is missing; give each shot its seconds"))

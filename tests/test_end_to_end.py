@@ -18,7 +18,8 @@ RATIO = {"16:9": 16 / 9, "9:16": 9 / 16, "1:1": 1.0}
 @pytest.mark.parametrize("model_id, data", SKILL_EXAMPLES, ids=[m for m, _ in SKILL_EXAMPLES])
 async def test_skill_example_round_trips_to_an_mp4(sim, tmp_path, model_id, data):
     sim.set_config(render=True)
-    studio = studio_for(sim, tmp_path)
+    # The skill's example image URLs are not reachable here; the simulator renders a placeholder.
+    studio = studio_for(sim, tmp_path, check_image_urls=False)
     ep = find_endpoint(model_id)
     try:
         record = await studio.runner.submit(ep, request_from_input(data, ep))
@@ -164,3 +165,17 @@ async def test_catalog_outage_falls_back_to_the_bundled_schema(sim, tmp_path):
         assert record.status == "queued"
     finally:
         await studio.aclose()
+
+
+async def test_an_unreachable_image_url_is_refused_before_paying(sim, tmp_path):
+    from studio.errors import UploadError
+
+    studio = studio_for(sim, tmp_path)
+    ep = find_endpoint("kling/kling-3.0/pro/image-to-video")
+    data = {"prompt": "dolly-in", "image_url": "https://images.invalid/subject.jpg", "duration": 5}
+    try:
+        with pytest.raises(UploadError, match="image_url"):
+            await studio.runner.submit(ep, request_from_input(data, ep))
+    finally:
+        await studio.aclose()
+    assert submits(sim) == 0 and studio.journal is not None

@@ -30,6 +30,7 @@ from ..errors import (
     ServerError,
     StudioError,
     SubmitUnknown,
+    UploadError,
     ValidationError,
 )
 from ..job_states import Queued, Running, Succeeded
@@ -44,7 +45,7 @@ __all__ = ["register", "exit_code_for"]
 
 def exit_code_for(exc: StudioError) -> int:
     """The sysexits code for an error, as the official CLI assigns them."""
-    if isinstance(exc, (ValidationError,)):
+    if isinstance(exc, (ValidationError, UploadError)):
         return DATAERR
     if isinstance(exc, (ConfigError, AuthError)):
         return NOPERM

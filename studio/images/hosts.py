@@ -15,7 +15,7 @@ import secrets
 from typing import Protocol, runtime_checkable
 
 from ..config import Settings
-from ..errors import ConfigError, UploadError
+from ..errors import NetworkError, ConfigError, UploadError
 from ..http import HttpClient
 from .fetchcheck import check_public_image
 from .prepare import PreparedImage
@@ -83,6 +83,8 @@ class SimulatorHost:
             await self.http.put_bytes(url, data, content_type=image.content_type)
         except UploadError as exc:
             raise UploadError(f"{image.role} image: {exc}") from None
+        except NetworkError as exc:
+            raise UploadError(f"{image.role} image: the local upload host did not answer ({exc}); restart the studio") from None
         return url
 
 

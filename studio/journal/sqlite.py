@@ -83,9 +83,21 @@ class SqliteJournal(Journal):
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._set_wal()
         self._db.execute("PRAGMA synchronous=FULL")
         self._migrate()
+
+    def _set_wal(self) -> None:
+        # Switching a new file to WAL can answer "locked" at once (no busy wait) while another
+        # process does the same; it is safe to try again.
+        for attempt in range(100):
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == 99:
+                    raise
+                time.sleep(0.05)
 
     def _migrate(self) -> None:
         """Apply pending migrations; safe when several processes open the journal at once."""

@@ -52,6 +52,8 @@ def _parse(model_id: str, request_json: str) -> tuple[Any, Any]:
         data = json.loads(request_json)
     except json.JSONDecodeError as exc:
         raise ValidationError([_p("request_json", f"is not valid JSON ({exc.msg} at column {exc.colno})")]) from None
+    except (ValueError, RecursionError):
+        raise ValidationError([_p("request_json", "has a number too long or nesting too deep to read")]) from None
     return endpoint, request_from_input(data, endpoint)
 
 
@@ -60,6 +62,8 @@ def _storyboard(text: str) -> Storyboard:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValidationError([_p("storyboard_json", f"is not valid JSON ({exc.msg} at column {exc.colno})")]) from None
+    except (ValueError, RecursionError):
+        raise ValidationError([_p("storyboard_json", "has a number too long or nesting too deep to read")]) from None
     found = read_recipe(data) if isinstance(data, dict) and "kind" in data else storyboard_from_json(data)
     if not isinstance(found, Storyboard):
         raise ValidationError([_p("storyboard_json", "this recipe is a single job; use /submit_request")])
