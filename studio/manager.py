@@ -17,6 +17,7 @@ import threading
 import time
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Awaitable, TypeVar
 
@@ -78,6 +79,7 @@ class JobManager:
         self._visitors: dict[str, JobRunner] = {}
         self._recent: dict[tuple[str, str], float] = {}
         self._stories: dict[str, dict[str, Any]] = {}
+        self._balance: tuple[float, Decimal | None] | None = None
         self._lock = threading.Lock()
         self.publisher = Publisher(self.settings, studio.http, simulator_base=getattr(studio.simulator, "base_url", None))
 
@@ -348,6 +350,20 @@ class JobManager:
         if outcome.cancelled:
             return "Cancelled while queued: it never ran and is not charged."
         return "Too late to cancel: the job is already running and will be charged. Its video will arrive here."
+
+    def balance(self) -> Decimal | None:
+        """The RunComfy account balance (live mode), refreshed at most once a minute; None if unknown."""
+        if not self.studio.mode.live:
+            return None
+        now = time.monotonic()
+        if self._balance is not None and now - self._balance[0] < 60:
+            return self._balance[1]
+        try:
+            value: Decimal | None = self._call(self.studio.api.balance(), timeout=15)
+        except (StudioError, TimeoutError):
+            value = None
+        self._balance = (now, value)
+        return value
 
     def wait_idle(self, timeout: float = 60.0) -> bool:
         """Wait until no job is being followed (tests and shutdown)."""

@@ -179,3 +179,15 @@ async def test_an_unreachable_image_url_is_refused_before_paying(sim, tmp_path):
     finally:
         await studio.aclose()
     assert submits(sim) == 0 and studio.journal is not None
+
+
+def test_balance_is_shown_in_live_mode_only(sim, tmp_path):
+    from studio.manager import JobManager
+
+    manager = JobManager(studio_for(sim, tmp_path)).start()
+    try:
+        assert manager.balance() == Decimal("25.0")
+        assert len(sim.log.entries(op="balance")) == 1
+        assert manager.balance() == Decimal("25.0") and len(sim.log.entries(op="balance")) == 1  # cached
+    finally:
+        manager.stop()

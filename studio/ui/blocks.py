@@ -68,6 +68,7 @@ def build_app(h: Any) -> gr.Blocks:
                     cfg = gr.Slider(0, 1, value=0.5, step=0.05, label=I18N("cfg"), elem_id="cfg")
                     seed = gr.Number(value=None, label=I18N("seed_off"), interactive=False, precision=0, elem_id="seed")
                     takes = gr.Slider(1, 8, value=1, step=1, label=I18N("variants"), elem_id="takes")
+                    compare = gr.CheckboxGroup([("Standard", "standard"), ("Pro", "pro"), ("4K", "4k")], value=[], label="A/B: also make it on these tiers (side by side in the gallery)", elem_id="compare-tiers")
                 generate = gr.Button(I18N("generate"), variant="primary", elem_id="generate")
             with gr.Column(scale=2):
                 cost = gr.HTML(elem_id="cost")
@@ -87,14 +88,14 @@ def build_app(h: Any) -> gr.Blocks:
         form = {
             "tier": tier, "mode": mode, "prompt_mode": prompt_mode, "prompt": prompt, "negative_prompt": negative,
             "duration": duration, "aspect_ratio": aspect, "cfg_scale": cfg, "audio": audio,
-            "audio_description": audio_desc, "identity_anchor": identity, "takes": takes, "fit": fit,
+            "audio_description": audio_desc, "identity_anchor": identity, "takes": takes, "fit": fit, "compare": compare,
             "start_image": start_image, "end_image": end_image, "owner": owner, "api_key": api_key,
         }
         h.bind({**form, "action": action}, shots)
         form_inputs = set(form.values()) | set(shots.values)
 
         # Live cost: in the browser, from the catalog's rates.
-        cost_inputs = [tier, duration, audio, takes]
+        cost_inputs = [tier, duration, audio, takes, compare]
         for comp in cost_inputs:
             comp.change(None, cost_inputs, cost, js=COST_JS, api_visibility="private", show_progress="hidden", queue=False)
         bar_inputs = [prompt_mode, duration, *shots.values]

@@ -21,22 +21,29 @@ def rates_table() -> dict[str, dict[str, int]]:
 
 
 COST_JS = """
-(tier, duration, audio, takes) => {
+(tier, duration, audio, takes, compare) => {
   const R = %s;
-  const r = R[tier] || R["standard"];
   const secs = Math.max(0, Math.round(Number(duration) || 0));
   const n = Math.max(1, Math.round(Number(takes) || 1));
   const usd = (m) => "$" + (m %% 10 === 0 ? (m / 1000).toFixed(2) : (m / 1000).toFixed(3));
-  const base = r.silent * secs * n;
-  const extra = audio ? (r.audio - r.silent) * secs * n : 0;
-  const each = n > 1 ? " × " + n : "";
-  let lines = secs + " s × " + usd(r.silent) + "/s" + each + " = " + usd(base);
-  if (audio && r.audio !== r.silent) {
-    lines += "<br>audio surcharge: " + secs + " s × " + usd(r.audio - r.silent) + "/s" + each + " = " + usd(extra);
-  } else if (audio) {
-    lines += "<br>audio included (flat rate)";
+  const tiers = [tier].concat((compare || []).filter((t) => t !== tier && R[t]));
+  let total = 0, lines = [];
+  for (const key of tiers) {
+    const r = R[key] || R["standard"];
+    const base = r.silent * secs * n;
+    const extra = audio ? (r.audio - r.silent) * secs * n : 0;
+    const each = n > 1 ? " × " + n : "";
+    const name = tiers.length > 1 ? key + ": " : "";
+    let line = name + secs + " s × " + usd(r.silent) + "/s" + each + " = " + usd(base);
+    if (audio && r.audio !== r.silent) {
+      line += "<br>" + name + "audio surcharge: " + secs + " s × " + usd(r.audio - r.silent) + "/s" + each + " = " + usd(extra);
+    } else if (audio) {
+      line += " (audio included, flat rate)";
+    }
+    lines.push(line);
+    total += base + extra;
   }
-  return '<div class="cost-box"><div id="cost-figure" class="cost-figure">' + usd(base + extra) +
-         '</div><div class="cost-lines">' + lines + '</div></div>';
+  return '<div class="cost-box"><div id="cost-figure" class="cost-figure">' + usd(total) +
+         '</div><div class="cost-lines">' + lines.join("<br>") + '</div></div>';
 }
 """ % json.dumps(rates_table())

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import secrets
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -120,7 +121,11 @@ class Handlers:
         gallery_html: Any = gallery(finished, self.signer.url, lang) if new_version != version or not version else gr.skip()
         budget = self.manager.studio.budget
         cap = budget.limits.session_usd if budget is not None else None
-        return job_cards(items, lang), gallery_html, spend_text([r for r, _ in items], lang, cap), new_version
+        spend = spend_text([r for r, _ in items], lang, cap)
+        balance = self.manager.balance()
+        if balance is not None:
+            spend += f" · RunComfy balance: ${balance:.2f}"
+        return job_cards(items, lang), gallery_html, spend, new_version
 
     def on_load(self, owner_key: str, api_key: str, version: str, request: gr.Request) -> tuple[Any, ...]:
         owner_key = owner_key or secrets.token_urlsafe(24)
@@ -154,7 +159,7 @@ class Handlers:
             audio_description=get("audio_description") or "",
             identity_anchor=bool(get("identity_anchor")),
         )
-        extras = {k: get(k) for k in ("takes", "fit", "start_image", "end_image", "owner", "api_key")}
+        extras = {k: get(k) for k in ("takes", "fit", "start_image", "end_image", "owner", "api_key", "compare")}
         return form, extras
 
     def generate(self, data: dict[Any, Any]) -> tuple[str, str]:
@@ -165,19 +170,23 @@ class Handlers:
         takes = max(1, min(8, int(extra["takes"] or 1)))
         start = Path(extra["start_image"]) if extra["start_image"] else None
         end = Path(extra["end_image"]) if extra["end_image"] else None
+        tiers = [form.tier] + [t for t in (extra["compare"] or []) if t != form.tier]
+        runs = [(tier, n) for tier in tiers for n in range(takes)]
         submitted = []
         try:
-            for n in range(takes):
+            for tier, n in runs:
+                label = " · ".join(
+                    part for part in (f"tier {tier}" if len(tiers) > 1 else "", f"take {n + 1} of {takes}" if takes > 1 else "") if part
+                )
                 record = self.manager.submit(
-                    form, owner_key, start_image=start, end_image=end, fit=extra["fit"] or "none",
-                    visitor_token=extra["api_key"] or None, distinct=takes > 1,
-                    label=f"take {n + 1} of {takes}" if takes > 1 else None,
+                    replace(form, tier=tier), owner_key, start_image=start, end_image=end, fit=extra["fit"] or "none",
+                    visitor_token=extra["api_key"] or None, distinct=len(runs) > 1, label=label or None,
                 )
                 submitted.append(record)
         except Exception as exc:
             if not submitted:
                 raise friendly(exc) from None
-            gr.Warning(f"{len(submitted)} of {takes} takes were submitted; the next one failed: {exc}")
+            gr.Warning(f"{len(submitted)} of {len(runs)} jobs were submitted; the next one failed: {exc}")
         items = self.manager.jobs(owner_key)
         ids = ", ".join(r.request_id or "?" for r in submitted)
         return job_cards(items), f"Submitted {len(submitted)} job(s): {ids}"

@@ -318,3 +318,16 @@ def test_a_storyboard_runs_from_the_page_to_one_stitched_film(studio, new_contex
     page.click("#storyboard-run")
     page.wait_for_selector("#storyboard-runs video", timeout=90_000)
     assert_plays(page, "#storyboard-runs video", 22)
+
+
+def test_ab_tiers_side_by_side_with_the_total_first(studio, new_context):
+    page = open_studio(new_context(), studio)
+    page.fill("#prompt textarea", "Wide shot, slow push-in on a red lighthouse")
+    set_duration(page, 5)
+    page.get_by_text("Advanced", exact=True).click()
+    page.locator("#compare-tiers").get_by_label("Pro").check()
+    page.wait_for_function("() => document.querySelector('#cost-figure').textContent.trim() === '$0.98'")  # $0.42 + $0.56
+    page.click("#generate")
+    page.wait_for_function("() => document.querySelectorAll('#gallery .video-card .variant').length >= 2", timeout=JOB_TIMEOUT)
+    labels = sorted(page.locator("#gallery .video-card .variant").all_inner_texts())
+    assert labels == ["tier pro", "tier standard"]
