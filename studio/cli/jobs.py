@@ -125,15 +125,7 @@ def _run_async(args: argparse.Namespace, fn: Callable[[Studio], Awaitable[int]])
 
 
 def _summary(record: JobRecord) -> dict[str, Any]:
-    return {
-        "request_id": record.request_id,
-        "job_id": record.job_id,
-        "model_id": record.model_id,
-        "status": record.status,
-        "quote_usd": record.quote_usd,
-        "cost_usd": record.cost_usd,
-        "files": list(record.files),
-    }
+    return {**record.summary(), "files": list(record.files)}
 
 
 async def _interrupted(studio: Studio, stop_error: Interrupted) -> int:

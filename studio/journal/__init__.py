@@ -55,6 +55,20 @@ class JobRecord:
     finished_at: float | None = None
     meta: dict[str, Any] = field(default_factory=dict)
 
+    def summary(self) -> dict[str, Any]:
+        """The job as the command line and the API show it: never the owner, never a token."""
+        return {
+            "job_id": self.job_id,
+            "request_id": self.request_id,
+            "model_id": self.model_id,
+            "status": self.status,
+            "queue_position": self.queue_position,
+            "quote_usd": self.quote_usd,
+            "cost_usd": self.cost_usd,
+            "error": self.error,
+            "created_at": self.created_at,
+        }
+
     @property
     def finished(self) -> bool:
         return self.status in ("succeeded", "failed", "cancelled", "unknown")

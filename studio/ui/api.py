@@ -29,19 +29,7 @@ __all__ = ["register_api", "job_summary"]
 
 def job_summary(record: JobRecord) -> dict[str, Any]:
     """A job as the API shows it: never the owner, never a token."""
-    return {
-        "job_id": record.job_id,
-        "request_id": record.request_id,
-        "model_id": record.model_id,
-        "status": record.status,
-        "queue_position": record.queue_position,
-        "quote_usd": record.quote_usd,
-        "cost_usd": record.cost_usd,
-        "error": record.error,
-        "request": record.request,
-        "has_video": bool(record.files),
-        "created_at": record.created_at,
-    }
+    return {**record.summary(), "request": record.request, "has_video": bool(record.files)}
 
 
 def _parse(model_id: str, request_json: str) -> tuple[Any, Any]:
