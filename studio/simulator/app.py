@@ -91,10 +91,14 @@ def _insufficient(cfg: SimulatorConfig) -> JSONResponse:
     return error(400 if cfg.insufficient_balance_style == "400002" else 402, 400002, message)
 
 
-def _lookup(request: Request, token: str) -> Job | Response:
+def _lookup(request: Request) -> tuple[str, Job] | Response:
+    """The caller's token and the job the path names, or the error answer (401/403/404)."""
+    token = authorize(request)
+    if isinstance(token, Response):
+        return token
     request_id = request.path_params["request_id"]
     try:
-        return sim(request).store.get(request_id, token)
+        return token, sim(request).store.get(request_id, token)
     except UnknownJob:
         return error(404, 404001, f"ResourceNotFound: request {request_id} is unknown or expired")
     except NotOwner:
@@ -107,12 +111,10 @@ def _status_word(job: Job, cfg: SimulatorConfig) -> str:
 
 async def status(request: Request) -> Response:
     """``GET /v1/requests/{id}/status``."""
-    token = authorize(request)
-    if isinstance(token, Response):
-        return token
-    job = _lookup(request, token)
-    if isinstance(job, Response):
-        return job
+    found = _lookup(request)
+    if isinstance(found, Response):
+        return found
+    _, job = found
     store, urls = sim(request).store, _urls(request, job.request_id)
     body: dict[str, Any] = {"request_id": job.request_id, "status": _status_word(job, store.config)}
     if job.state == "in_queue":
@@ -125,12 +127,10 @@ async def status(request: Request) -> Response:
 
 async def result(request: Request) -> Response:
     """``GET /v1/requests/{id}/result[?include_cost=true]``: 200 at any time."""
-    token = authorize(request)
-    if isinstance(token, Response):
-        return token
-    job = _lookup(request, token)
-    if isinstance(job, Response):
-        return job
+    found = _lookup(request)
+    if isinstance(found, Response):
+        return found
+    _, job = found
     cfg = sim(request).config
     body: dict[str, Any] = {"request_id": job.request_id, "status": job.state}
     if job.state in ("in_queue", "in_progress"):
@@ -153,14 +153,12 @@ async def result(request: Request) -> Response:
 
 async def cancel(request: Request) -> Response:
     """``POST /v1/requests/{id}/cancel``: 202; only ``in_queue`` jobs are cancelled."""
-    token = authorize(request)
-    if isinstance(token, Response):
-        return token
-    found = _lookup(request, token)
+    found = _lookup(request)
     if isinstance(found, Response):
         return found
+    token, job = found
     store = sim(request).store
-    job, outcome = store.cancel(found.request_id, token)
+    job, outcome = store.cancel(job.request_id, token)
     body = {"request_id": job.request_id, "status": _status_word(job, store.config), "outcome": outcome}
     return JSONResponse(body, status_code=202)
 
