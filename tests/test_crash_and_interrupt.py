@@ -106,3 +106,22 @@ def test_ctrl_c_while_running_says_it_will_be_charged_and_keeps_the_job(sim, tmp
     assert sim.log.entries(op="cancel") == []
     [row] = journal_rows(home)
     assert row.status == "running"
+
+
+def test_offline_run_killed_mid_job_is_resumed_offline(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RUNCOMFY_")}
+    env.update(STUDIO_HOME=str(tmp_path / "home"), STUDIO_SIM_QUEUE_SECONDS="0.5", STUDIO_SIM_RUN_SECONDS="2", STUDIO_POLL_SECS="0.1")
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "studio", "run", T2V, "--offline", "--input", INPUT, "--output-dir", str(out)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    wait_until(lambda: any(r.status == "running" for r in journal_rows(tmp_path / "home")), timeout=30, interval=0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    resumed = subprocess.run(
+        [sys.executable, "-m", "studio", "resume", "--offline", "--json"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    [row] = journal_rows(tmp_path / "home")
+    assert row.status == "succeeded" and Path(row.files[0]).parent == out.resolve()

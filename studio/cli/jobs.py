@@ -291,5 +291,5 @@ def register(commands: Any) -> None:
     p.set_defaults(func=_cmd_balance)
 
     p = commands.add_parser("resume", help="reattach to unfinished jobs and download their videos")
-    _common(p)
+    _common(p, offline=True)
     p.set_defaults(func=_cmd_resume)
