@@ -104,9 +104,16 @@ class JobManager:
             await runner.api.http.aclose()
         await self.studio.aclose()
 
-    def _call(self, coro: Awaitable[T], *, wait: bool = True, timeout: float = 120.0) -> T:
+    def _call(self, coro: Awaitable[T], *, timeout: float = 120.0) -> T:
         future: Future[T] = asyncio.run_coroutine_threadsafe(coro, self._loop)  # type: ignore[arg-type]
-        return future.result(timeout) if wait else None  # type: ignore[return-value]
+        return future.result(timeout)
+
+    def _meta(self, visitor_token: str | None, label: str | None) -> dict[str, Any]:
+        """What the journal keeps about whose key paid (never the key) and the variant label."""
+        meta: dict[str, Any] = {"token": "visitor" if visitor_token and self.studio.mode.live else "operator"}
+        if label:
+            meta["variant"] = label
+        return meta
 
     # -- runners and tokens -----------------------------------------------------------
     def _runner(self, visitor_token: str | None) -> JobRunner:
@@ -157,10 +164,7 @@ class JobManager:
 
         async def go() -> JobRecord:
             runner = self._runner(visitor_token)
-            meta: dict[str, Any] = {"token": "visitor" if visitor_token and self.studio.mode.live else "operator"}
-            if label:
-                meta["variant"] = label
-            record = await runner.submit(endpoint, request, owner=owner_id(owner_key), meta=meta)
+            record = await runner.submit(endpoint, request, owner=owner_id(owner_key), meta=self._meta(visitor_token, label))
             self._follow(record, runner)
             return record
 
@@ -194,7 +198,7 @@ class JobManager:
         runner = self._runner(visitor_token)
         ep, request = form_to_request(form)
         if ep.mode.needs_start_image and start is None and not request.start_image_url:
-            raise ValidationError([_problem("start image", "is required for image-to-video; upload one or paste its https URL")])
+            raise ValidationError([Problem("start image", "is required for image-to-video; upload one or paste its https URL")])
         # Everything but the images is checked before anything is uploaded.
         placeholder = "https://placeholder.invalid/start.png" if start is not None else request.start_image_url
         problems = validate(request.evolve(start_image_url=placeholder, end_image_url=None), ep, allow_http_hosts=self.settings.http_image_hosts)
@@ -207,12 +211,9 @@ class JobManager:
         with self._lock:
             last = self._recent.get((owner, fingerprint))
             if not distinct and last is not None and now - last < DOUBLE_SUBMIT_WINDOW:
-                raise ValidationError([_problem("generate", "this exact clip was submitted a moment ago; it is in your jobs")])
+                raise ValidationError([Problem("generate", "this exact clip was submitted a moment ago; it is in your jobs")])
             self._recent[(owner, fingerprint)] = now
-        meta: dict[str, Any] = {"token": "visitor" if visitor_token and self.studio.mode.live else "operator"}
-        if label:
-            meta["variant"] = label
-        record = await runner.submit(ep, request, owner=owner, meta=meta)
+        record = await runner.submit(ep, request, owner=owner, meta=self._meta(visitor_token, label))
         self._follow(record, runner)
         return record
 
@@ -342,7 +343,7 @@ class JobManager:
         """Cancel a queued job; says honestly when it can no longer be cancelled."""
         record = self.job(owner_key, job_id)
         if record is None:
-            raise ValidationError([_problem("job", "no such job in this browser")])
+            raise ValidationError([Problem("job", "no such job in this browser")])
         if record.status not in ("queued", "running"):
             return "This job has already finished."
         runner = self._runner(visitor_token if record.meta.get("token") == "visitor" else None)
@@ -371,7 +372,3 @@ class JobManager:
         while self._tasks and time.monotonic() < deadline:
             time.sleep(0.05)
         return not self._tasks
-
-
-def _problem(field: str, message: str) -> Problem:
-    return Problem(field, message)

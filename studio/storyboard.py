@@ -173,7 +173,7 @@ def storyboard_from_json(data: Any) -> Storyboard:
         shots=shots,
         tier=tier,
         mode=mode,
-        aspect_ratio=data.get("aspect_ratio", "16:9") if mode == "text-to-video" or data.get("continuity", True) is False else data.get("aspect_ratio"),
+        aspect_ratio=data.get("aspect_ratio", "16:9"),  # used only by text-to-video clips
         audio=bool(data.get("audio", False)),
         continuity=bool(data.get("continuity", True)),
         negative_prompt=data.get("negative_prompt", "") or "",

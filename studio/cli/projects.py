@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import json
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +107,7 @@ def _cmd_variants(args: argparse.Namespace) -> int:
     output = Path(args.output_dir or ".").expanduser()
 
     async def run(studio: Any) -> int:
-        group = f"var-{__import__('uuid').uuid4().hex[:16]}"
+        group = f"var-{uuid.uuid4().hex[:16]}"
         records = [
             await studio.runner.submit(v.endpoint, v.request, group_id=group, meta={"variant": v.label}, output_dir=output / v.label.replace(" ", "-"))
             for v in variants

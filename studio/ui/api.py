@@ -13,7 +13,7 @@ from typing import Any
 import gradio as gr
 
 from ..catalog import find_endpoint
-from ..errors import StudioError, ValidationError
+from ..errors import Problem, StudioError, ValidationError
 from ..manager import JobManager
 from ..payload import request_from_input
 from ..pricing import quote_request, usd_text
@@ -35,33 +35,27 @@ def job_summary(record: JobRecord) -> dict[str, Any]:
 def _parse(model_id: str, request_json: str) -> tuple[Any, Any]:
     endpoint = find_endpoint(model_id)
     if endpoint is None:
-        raise ValidationError([_p("model_id", f"{model_id!r} is not a Kling 3.0 endpoint")])
-    try:
-        data = json.loads(request_json)
-    except json.JSONDecodeError as exc:
-        raise ValidationError([_p("request_json", f"is not valid JSON ({exc.msg} at column {exc.colno})")]) from None
-    except (ValueError, RecursionError):
-        raise ValidationError([_p("request_json", "has a number too long or nesting too deep to read")]) from None
+        raise ValidationError([Problem("model_id", f"{model_id!r} is not a Kling 3.0 endpoint")])
+    data = _load_json(request_json, "request_json")
     return endpoint, request_from_input(data, endpoint)
 
 
 def _storyboard(text: str) -> Storyboard:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValidationError([_p("storyboard_json", f"is not valid JSON ({exc.msg} at column {exc.colno})")]) from None
-    except (ValueError, RecursionError):
-        raise ValidationError([_p("storyboard_json", "has a number too long or nesting too deep to read")]) from None
+    data = _load_json(text, "storyboard_json")
     found = read_recipe(data) if isinstance(data, dict) and "kind" in data else storyboard_from_json(data)
     if not isinstance(found, Storyboard):
-        raise ValidationError([_p("storyboard_json", "this recipe is a single job; use /submit_request")])
+        raise ValidationError([Problem("storyboard_json", "this recipe is a single job; use /submit_request")])
     return found
 
 
-def _p(field: str, message: str) -> Any:
-    from ..errors import Problem
-
-    return Problem(field, message)
+def _load_json(text: str, field: str) -> Any:
+    """Parsed JSON, or ValidationError naming ``field`` (bad syntax, huge numbers, deep nesting)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError([Problem(field, f"is not valid JSON ({exc.msg} at column {exc.colno})")]) from None
+    except (ValueError, RecursionError):
+        raise ValidationError([Problem(field, "has a number too long or nesting too deep to read")]) from None
 
 
 def register_api(manager: JobManager) -> None:
@@ -133,7 +127,7 @@ def register_api(manager: JobManager) -> None:
             makers = {"tier": lambda: by_tier(endpoint, request, values), "prompt": lambda: by_prompt(endpoint, request, values),
                       "seed": lambda: by_seed(endpoint, request, values), "takes": lambda: takes(endpoint, request, int(values))}
             if by not in makers:
-                raise ValidationError([_p("by", "choose tier, prompt, seed or takes")])
+                raise ValidationError([Problem("by", "choose tier, prompt, seed or takes")])
             variants = makers[by]()
             records = [manager.submit_request(v.endpoint, v.request, owner_key, visitor_token=api_key or None, label=v.label) for v in variants]
         except (json.JSONDecodeError, TypeError, ValueError) as exc:

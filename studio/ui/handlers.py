@@ -89,8 +89,7 @@ class Handlers:
 
     def on_mode(self, mode: str) -> tuple[Any, ...]:
         i2v = mode == "image-to-video"
-        aspect = gr.update(visible=not i2v, info=None) if not i2v else gr.update(visible=False)
-        return self.mode_help(mode), gr.update(visible=i2v), aspect, gr.update(visible=i2v)
+        return self.mode_help(mode), gr.update(visible=i2v), gr.update(visible=not i2v), gr.update(visible=i2v)
 
     def on_prompt_mode(self, prompt_mode: str) -> tuple[Any, Any]:
         return gr.update(visible=prompt_mode == "single"), gr.update(visible=prompt_mode == "shots")
