@@ -246,6 +246,7 @@ class JobManager:
         self._tasks[record.job_id] = self._loop.create_task(follow())
 
     async def _resume_operator_jobs(self) -> None:
+        self.studio.runner.settle_interrupted_submits()
         for record in self.studio.journal.unfinished():
             if record.meta.get("backend", "live") != self.settings.backend or record.meta.get("token") == "visitor":
                 continue

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 import time
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,12 +32,19 @@ from .payload import build_payload
 from .pricing import quote_request, usd_text
 from .vocabulary import request_to_json
 
-__all__ = ["Progress", "Stage", "JobRunner", "Interrupted"]
+__all__ = ["Progress", "Stage", "JobRunner", "Interrupted", "INTERRUPTED_SUBMIT", "submit_abandoned"]
 
 log = logging.getLogger("studio.runner")
 
 # How long a fetched catalog entry (schema and price) is trusted before it is fetched again.
 CATALOG_TTL = 600.0
+
+# What a row left in ``submitting`` by a stopped studio says once it is settled.
+INTERRUPTED_SUBMIT = (
+    "the studio stopped while this job was being submitted, so its outcome is unknown: RunComfy may "
+    "have accepted (and charged) it. Check your RunComfy dashboard before submitting it again; it is "
+    "never resubmitted automatically"
+)
 
 Stage = Literal["submitting", "queued", "running", "downloading", "succeeded", "failed", "cancelled", "unknown"]
 
@@ -189,6 +198,7 @@ class JobRunner:
             meta={
                 **(meta or {}),
                 "backend": self.settings.backend,
+                "submitter": {"host": socket.gethostname(), "pid": os.getpid()},
                 **({"output_dir": str(output_dir.resolve())} if output_dir else {}),
             },
         )
@@ -341,8 +351,25 @@ class JobRunner:
         emit(Progress(record.job_id, "succeeded", record.request_id, message=files[0]))
         return record
 
+    def settle_interrupted_submits(self) -> list[JobRecord]:
+        """Mark ``unknown`` every row a stopped studio left in ``submitting`` (see :func:`submit_abandoned`).
+
+        Such a row has no request id to reattach to; it is never resubmitted.
+        """
+        now, here = time.time(), socket.gethostname()
+        window = self.settings.connect_timeout + self.settings.submit_timeout + 30.0
+        return [
+            self.journal.update(record.job_id, status="unknown", error=INTERRUPTED_SUBMIT, finished_at=now)
+            for record in self.journal.find(statuses=("submitting",), limit=10_000)
+            if submit_abandoned(record.meta.get("submitter"), record.created_at, now=now, window=window, host=here)
+        ]
+
     async def resume(self, *, on_progress: ProgressFn | None = None) -> list[JobRecord | BaseException]:
-        """Reattach to every unfinished job in the journal and bring its video home."""
+        """Reattach to every unfinished job in the journal and bring its video home.
+
+        Rows a stopped studio left mid-submit are settled as ``unknown`` first.
+        """
+        self.settle_interrupted_submits()
         pending = [r for r in self.journal.unfinished() if r.meta.get("backend", "live") == self.settings.backend]
 
         async def one(record: JobRecord) -> JobRecord:
@@ -351,3 +378,28 @@ class JobRunner:
             return await self.follow(record, on_progress=on_progress)
 
         return list(await asyncio.gather(*(one(r) for r in pending), return_exceptions=True))
+
+
+def submit_abandoned(
+    submitter: Any, created_at: float, *, now: float, window: float, host: str, alive: Callable[[int], bool] | None = None
+) -> bool:
+    """Whether a ``submitting`` row's submit can no longer be in progress.
+
+    True when the process that began it (same host) is gone, or, whatever the host, when it
+    began longer ago than any submit may take (``window``).
+    """
+    if now - created_at > window:
+        return True
+    if not isinstance(submitter, dict) or submitter.get("host") != host or not isinstance(submitter.get("pid"), int):
+        return False
+    return not (alive or _pid_alive)(submitter["pid"])
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

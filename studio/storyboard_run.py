@@ -83,6 +83,7 @@ class StoryboardRunner:
         studio adds the owner to it, so two browsers never share clips.
         """
         emit = on_progress or (lambda _: None)
+        self.runner.settle_interrupted_submits()
         clips = plan(board)
         key = group or board.key
         work = output_dir / key

@@ -1,5 +1,6 @@
 """The real client against the simulator over HTTP on 127.0.0.1: six skill examples to MP4."""
 
+import socket
 from decimal import Decimal
 
 import av
@@ -8,6 +9,7 @@ import pytest
 from studio.catalog import find_endpoint
 from studio.errors import JobFailed, JobTimeout
 from studio.payload import request_from_input
+from studio.runner import INTERRUPTED_SUBMIT, submit_abandoned
 
 from .skill_examples import SKILL_EXAMPLES
 from .studio_support import downloads_carried_token, sim, simulator, studio_for, submits  # noqa: F401
@@ -191,3 +193,37 @@ def test_balance_is_shown_in_live_mode_only(sim, tmp_path):
         assert manager.balance() == Decimal("25.0") and len(sim.log.entries(op="balance")) == 1  # cached
     finally:
         manager.stop()
+
+
+async def test_rows_left_mid_submit_by_a_dead_studio_become_unknown_not_resubmitted(sim, tmp_path):
+    studio = studio_for(sim, tmp_path)
+    try:
+        ep = find_endpoint("kling/kling-3.0/standard/text-to-video")
+        request = request_from_input({"prompt": "a harbour at dawn", "duration": 3}, ep)
+        dead = studio.runner._begin(ep, request, {}, Decimal("0.252"), None, None, None, None)
+        studio.journal.update(dead.job_id, meta={**dead.meta, "submitter": {"host": socket.gethostname(), "pid": 2**22 + 7}})
+        mine = studio.runner._begin(ep, request, {}, Decimal("0.252"), None, None, None, None)  # this process: in flight
+        assert await studio.runner.resume() == []
+        assert studio.journal.get(dead.job_id).status == "unknown"
+        assert studio.journal.get(dead.job_id).error == INTERRUPTED_SUBMIT
+        assert studio.journal.get(mine.job_id).status == "submitting"
+    finally:
+        await studio.aclose()
+    assert submits(sim) == 0
+
+
+@pytest.mark.parametrize(
+    "submitter, age, alive, abandoned",
+    [
+        ({"host": "here", "pid": 10}, 1.0, False, True),  # its process is gone
+        ({"host": "here", "pid": 10}, 1.0, True, False),  # still submitting
+        ({"host": "here", "pid": 10}, 500.0, True, True),  # older than any submit (pid reused)
+        ({"host": "elsewhere", "pid": 10}, 1.0, False, False),  # another machine's: wait for the window
+        ({"host": "elsewhere", "pid": 10}, 500.0, False, True),
+        (None, 1.0, False, False),  # written before submitters were recorded
+        (None, 500.0, False, True),
+        ({"host": "here", "pid": "10"}, 1.0, False, False),
+    ],
+)
+def test_submit_abandoned(submitter, age, alive, abandoned):
+    assert submit_abandoned(submitter, 1000.0 - age, now=1000.0, window=95.0, host="here", alive=lambda pid: alive) is abandoned

@@ -238,15 +238,18 @@ def _cmd_balance(args: argparse.Namespace) -> int:
 
 def _cmd_resume(args: argparse.Namespace) -> int:
     async def run(studio: Studio) -> int:
-        results = await studio.runner.resume(on_progress=_Reporter())
         code = OK
+        for record in studio.runner.settle_interrupted_submits():
+            print(f"error: job {record.job_id}: {record.error}", file=sys.stderr)
+            code = FAILED
+        results = await studio.runner.resume(on_progress=_Reporter())
         for item in results:
             if isinstance(item, BaseException):
                 print(f"error: {item}", file=sys.stderr)
                 code = max(code, exit_code_for(item) if isinstance(item, StudioError) else FAILED)
             else:
                 _emit(args, _summary(item), "\n".join(item.files))
-        if not results:
+        if not results and code == OK:
             print("nothing to resume", file=sys.stderr)
         return code
 

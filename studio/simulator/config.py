@@ -52,6 +52,9 @@ class SimulatorConfig:
     enforce_balance: bool = False
     echo_input: bool = False
     error_shape: Literal["string", "object"] = "string"
+    # Result file downloads are paced to this many bytes per second (0: as fast as possible),
+    # like a slow network, so a test can stop the studio in the middle of a download.
+    download_bytes_per_second: float = 0.0
     # False: skip real encoding and serve one tiny MP4 made once with the renderer.
     render: bool = True
     image_fetch: Literal["placeholder", "required"] = "placeholder"
@@ -70,7 +73,7 @@ class SimulatorConfig:
         for name, allowed in CHOICES.items():
             if getattr(self, name) not in allowed:
                 raise ValueError(f"{name}: {getattr(self, name)!r} is not one of {', '.join(allowed)}")
-        for name in ("queue_seconds", "run_seconds", "retention_seconds", "balance_usd"):
+        for name in ("queue_seconds", "run_seconds", "retention_seconds", "balance_usd", "download_bytes_per_second"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise ValueError(f"{name}: must be a number >= 0, not {value!r}")

@@ -61,8 +61,8 @@ def _file(path: Path) -> Chunks:
 class _Download(Response):
     """A raw streamed answer of ``size`` bytes, possibly sabotaged by a download fault."""
 
-    def __init__(self, size: int, chunks: Chunks, media_type: str, kind: str | None, drop: Any) -> None:
-        self.size, self.chunks, self.kind, self.drop = size, chunks, kind, drop
+    def __init__(self, size: int, chunks: Chunks, media_type: str, kind: str | None, drop: Any, rate: float = 0.0) -> None:
+        self.size, self.chunks, self.kind, self.drop, self.rate = size, chunks, kind, drop, rate
         self.media_type = media_type
         self.background = None
 
@@ -84,7 +84,10 @@ class _Download(Response):
             return
         limit = {"truncated": size // 2, "oversized": min(size, 64 * 1024)}.get(kind or "", size)
         async for piece in self.chunks(limit):
-            await send({"type": "http.response.body", "body": piece, "more_body": True})
+            for part in _paced(piece, self.rate):
+                await send({"type": "http.response.body", "body": part, "more_body": True})
+                if self.rate:
+                    await asyncio.sleep(len(part) / self.rate)
         if kind in ("truncated", "oversized"):
             await self.drop()
             return
@@ -96,6 +99,14 @@ class _Download(Response):
         for _ in range(HUGE_BYTES // CHUNK):
             await send({"type": "http.response.body", "body": _ZEROS, "more_body": True})
         await send({"type": "http.response.body", "body": b""})
+
+
+def _paced(piece: bytes, rate: float) -> list[bytes]:
+    """``piece`` whole, or cut into tenth-of-a-second parts when downloads are paced."""
+    if not rate:
+        return [piece]
+    step = max(1024, int(rate / 10))
+    return [piece[i : i + step] for i in range(0, len(piece), step)]
 
 
 def _error(status: int, code: int, message: str) -> JSONResponse:
@@ -116,7 +127,8 @@ def _answer(request: Request, size: int, chunks: Chunks, media_type: str) -> Res
         base = request.app.state.sim.config.file_base_url or str(request.base_url).rstrip("/")
         query = request.url.query
         return RedirectResponse(f"{base}{request.url.path}?{query + '&' if query else ''}hop=1", status_code=302)
-    return _Download(size, chunks, media_type, kind, sim.get("drop"))
+    rate = request.app.state.sim.config.download_bytes_per_second
+    return _Download(size, chunks, media_type, kind, sim.get("drop"), rate)
 
 
 async def blob(request: Request) -> Response:
