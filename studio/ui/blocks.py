@@ -31,6 +31,9 @@ def _tier_choices() -> list[tuple[str, str]]:
     return out
 
 
+_MODE_KEYS = {"text-to-video": "t2v", "image-to-video": "i2v"}
+
+
 def build_app(h: Any) -> gr.Blocks:
     """Lay out the studio and wire it to ``h`` (a :class:`~studio.ui.handlers.Handlers`)."""
     with gr.Blocks(title="Kling Studio", fill_width=True) as demo:
@@ -43,18 +46,18 @@ def build_app(h: Any) -> gr.Blocks:
                 with gr.Row():
                     starter = gr.Dropdown([s.name for s in starters()], label=I18N("starter"), value=None, elem_id="starter")
                     platform = gr.Dropdown([p.name for p in platforms()], label=I18N("platform"), value=None, elem_id="platform")
-                    recipe_file = gr.File(label="Open a recipe (.json)", file_types=[".json"], type="filepath", elem_id="recipe-file", height=90)
+                    recipe_file = gr.File(label=I18N("open_recipe"), file_types=[".json"], type="filepath", elem_id="recipe-file", height=90)
                 tier = gr.Radio(_tier_choices(), value="standard", label=I18N("tier"), elem_id="tier")
                 tier_help = gr.Markdown(h.tier_help("standard"), elem_id="tier-help")
-                mode = gr.Radio([(m.label, m.key) for m in MODES], value="text-to-video", label=I18N("mode"), elem_id="mode")
+                mode = gr.Radio([(I18N(_MODE_KEYS.get(m.key, "t2v")), m.key) for m in MODES], value="text-to-video", label=I18N("mode"), elem_id="mode")
                 mode_help = gr.Markdown(h.mode_help("text-to-video"), elem_id="mode-help")
                 with gr.Row(visible=False, elem_id="images") as images:
                     start_image = gr.Image(type="filepath", label=I18N("start_image"), sources=["upload", "clipboard"], image_mode=None, elem_id="start-image", height=220)
                     end_image = gr.Image(type="filepath", label=I18N("end_image"), sources=["upload", "clipboard"], image_mode=None, elem_id="end-image", height=220)
                     with gr.Column(min_width=160):
-                        fit = gr.Radio([("as is", "none"), ("crop", "crop"), ("pad", "pad")], value="none", label=I18N("fit"), elem_id="fit")
+                        fit = gr.Radio([(I18N("fit_none"), "none"), (I18N("fit_crop"), "crop"), (I18N("fit_pad"), "pad")], value="none", label=I18N("fit"), elem_id="fit")
                         identity = gr.Checkbox(value=True, label=h.text("identity"), elem_id="identity")
-                prompt_mode = gr.Radio([("Single prompt", "single"), ("Multi-shot (1–6 shots)", "shots")], value="single", label=I18N("prompt_mode"), elem_id="prompt-mode")
+                prompt_mode = gr.Radio([(I18N("single"), "single"), (I18N("multi"), "shots")], value="single", label=I18N("prompt_mode"), elem_id="prompt-mode")
                 prompt = gr.Textbox(label=I18N("prompt"), lines=4, elem_id="prompt")
                 shots = build_shots()
                 with gr.Row():
@@ -68,7 +71,8 @@ def build_app(h: Any) -> gr.Blocks:
                     cfg = gr.Slider(0, 1, value=0.5, step=0.05, label=I18N("cfg"), elem_id="cfg")
                     seed = gr.Number(value=None, label=I18N("seed_off"), interactive=False, precision=0, elem_id="seed")
                     takes = gr.Slider(1, 8, value=1, step=1, label=I18N("variants"), elem_id="takes")
-                    compare = gr.CheckboxGroup([("Standard", "standard"), ("Pro", "pro"), ("4K", "4k")], value=[], label="A/B: also make it on these tiers (side by side in the gallery)", elem_id="compare-tiers")
+                    compare = gr.CheckboxGroup([("Standard", "standard"), ("Pro", "pro"), ("4K", "4k")], value=[], label=I18N("compare"), elem_id="compare-tiers")
+                    alt_prompt = gr.Textbox(label=I18N("alt_prompt"), lines=2, elem_id="alt-prompt", placeholder="close-up, handheld: the same scene at night")
                 generate = gr.Button(I18N("generate"), variant="primary", elem_id="generate")
             with gr.Column(scale=2):
                 cost = gr.HTML(elem_id="cost")
@@ -88,14 +92,14 @@ def build_app(h: Any) -> gr.Blocks:
         form = {
             "tier": tier, "mode": mode, "prompt_mode": prompt_mode, "prompt": prompt, "negative_prompt": negative,
             "duration": duration, "aspect_ratio": aspect, "cfg_scale": cfg, "audio": audio,
-            "audio_description": audio_desc, "identity_anchor": identity, "takes": takes, "fit": fit, "compare": compare,
+            "audio_description": audio_desc, "identity_anchor": identity, "takes": takes, "fit": fit, "compare": compare, "alt_prompt": alt_prompt,
             "start_image": start_image, "end_image": end_image, "owner": owner, "api_key": api_key,
         }
         h.bind({**form, "action": action}, shots)
         form_inputs = set(form.values()) | set(shots.values)
 
         # Live cost: in the browser, from the catalog's rates.
-        cost_inputs = [tier, duration, audio, takes, compare]
+        cost_inputs = [tier, duration, audio, takes, compare, alt_prompt]
         for comp in cost_inputs:
             comp.change(None, cost_inputs, cost, js=COST_JS, api_visibility="private", show_progress="hidden", queue=False)
         bar_inputs = [prompt_mode, duration, *shots.values]

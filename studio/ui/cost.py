@@ -21,10 +21,11 @@ def rates_table() -> dict[str, dict[str, int]]:
 
 
 COST_JS = """
-(tier, duration, audio, takes, compare) => {
+(tier, duration, audio, takes, compare, alt) => {
   const R = %s;
   const secs = Math.max(0, Math.round(Number(duration) || 0));
-  const n = Math.max(1, Math.round(Number(takes) || 1));
+  const prompts = (alt || "").trim() ? 2 : 1;
+  const n = Math.max(1, Math.round(Number(takes) || 1)) * prompts;
   const usd = (m) => "$" + (m %% 10 === 0 ? (m / 1000).toFixed(2) : (m / 1000).toFixed(3));
   const tiers = [tier].concat((compare || []).filter((t) => t !== tier && R[t]));
   let total = 0, lines = [];

@@ -19,11 +19,12 @@ import gradio as gr
 
 from ..catalog import find_endpoint, endpoint
 from ..errors import StudioError, ValidationError
-from ..forms import Form, request_to_form
+from ..forms import Form, form_to_request, request_to_form
 from ..manager import JobManager
 from ..starters import platforms, starters
 from ..recipes import read_recipe
 from ..storyboard import Storyboard
+from ..validation import validate
 from ..vocabulary import parse_request
 from .i18n import language_of, t
 from .media import MediaSigner
@@ -158,7 +159,7 @@ class Handlers:
             audio_description=get("audio_description") or "",
             identity_anchor=bool(get("identity_anchor")),
         )
-        extras = {k: get(k) for k in ("takes", "fit", "start_image", "end_image", "owner", "api_key", "compare")}
+        extras = {k: get(k) for k in ("takes", "fit", "start_image", "end_image", "owner", "api_key", "compare", "alt_prompt")}
         return form, extras
 
     def generate(self, data: dict[Any, Any]) -> tuple[str, str]:
@@ -170,15 +171,25 @@ class Handlers:
         start = Path(extra["start_image"]) if extra["start_image"] else None
         end = Path(extra["end_image"]) if extra["end_image"] else None
         tiers = [form.tier] + [t for t in (extra["compare"] or []) if t != form.tier]
-        runs = [(tier, n) for tier in tiers for n in range(takes)]
+        alternative = (extra["alt_prompt"] or "").strip()
+        forms = [("A", form), ("B", replace(form, prompt_mode="single", prompt=alternative))] if alternative else [("", form)]
+        if alternative:  # refuse a bad alternative before anything is paid for
+            ep_b, request_b = form_to_request(forms[1][1])
+            problems = [p for p in validate(request_b, ep_b) if p.field == "prompt"]
+            if problems:
+                raise gr.Error("A/B prompt: " + "; ".join(p.message for p in problems))
+        runs = [(tier, name, variant, n) for tier in tiers for name, variant in forms for n in range(takes)]
         submitted = []
         try:
-            for tier, n in runs:
-                label = " · ".join(
-                    part for part in (f"tier {tier}" if len(tiers) > 1 else "", f"take {n + 1} of {takes}" if takes > 1 else "") if part
+            for tier, name, variant, n in runs:
+                parts = (
+                    f"tier {tier}" if len(tiers) > 1 else "",
+                    f"prompt {name}" if name else "",
+                    f"take {n + 1} of {takes}" if takes > 1 else "",
                 )
+                label = " · ".join(part for part in parts if part)
                 record = self.manager.submit(
-                    replace(form, tier=tier), owner_key, start_image=start, end_image=end, fit=extra["fit"] or "none",
+                    replace(variant, tier=tier), owner_key, start_image=start, end_image=end, fit=extra["fit"] or "none",
                     visitor_token=extra["api_key"] or None, distinct=len(runs) > 1, label=label or None,
                 )
                 submitted.append(record)

@@ -265,6 +265,7 @@ def test_chinese_ui_renders(studio, new_context):
     page.wait_for_function("() => document.querySelector('#generate').textContent.trim() === '生成'")
     assert page.locator("#generate").inner_text().strip() == "生成"
     assert "层级" in page.locator("#tier").inner_text()
+    assert "单条提示词" in page.locator("#prompt-mode").inner_text() and "文本转视频" in page.locator("#mode").inner_text()
     # Server-rendered HTML follows the browser's Accept-Language too.
     assert "还没有任务" in page.locator("#jobs").inner_text()
 
@@ -331,3 +332,17 @@ def test_ab_tiers_side_by_side_with_the_total_first(studio, new_context):
     page.wait_for_function("() => document.querySelectorAll('#gallery .video-card .variant').length >= 2", timeout=JOB_TIMEOUT)
     labels = sorted(page.locator("#gallery .video-card .variant").all_inner_texts())
     assert labels == ["tier pro", "tier standard"]
+
+
+def test_ab_prompts_make_one_video_per_prompt(studio, new_context):
+    page = open_studio(new_context(), studio)
+    page.fill("#prompt textarea", "Wide shot, slow push-in on a red lighthouse at dawn")
+    set_duration(page, 5)
+    page.get_by_text("Advanced", exact=True).click()
+    page.fill("#alt-prompt textarea", "Close-up, handheld: the same lighthouse in a storm")
+    page.wait_for_function("() => document.querySelector('#cost-figure').textContent.trim() === '$0.84'")  # 2 × $0.42
+    page.click("#generate")
+    page.wait_for_function("() => document.querySelectorAll('#gallery .video-card .variant').length >= 2", timeout=JOB_TIMEOUT)
+    assert sorted(page.locator("#gallery .video-card .variant").all_inner_texts()) == ["prompt A", "prompt B"]
+    prompts = sorted(json.loads(r["request"])["prompt"] for r in studio.journal_rows() if "at dawn" in r["request"] or "storm" in r["request"])
+    assert prompts == ["Close-up, handheld: the same lighthouse in a storm", "Wide shot, slow push-in on a red lighthouse at dawn"]
