@@ -53,6 +53,7 @@ PHASES = ("submit", "polling", "download", "stitching")
 # How far into each phase a kill may land (seconds after the journal first shows it).
 WINDOW = {"submit": SUBMIT_SECONDS + 0.15, "polling": 1.0, "download": 0.9, "stitching": 0.3}
 SEED = int(os.environ.get("STUDIO_CRASH_SEED") or random.SystemRandom().randrange(2**31))
+POINTS = max(20, int(os.environ.get("STUDIO_CRASH_POINTS") or 20))  # bench/crash_points.py asks for more
 LANES = 3  # points run side by side
 
 
@@ -74,11 +75,11 @@ class Point:
         return f"point {self.number} ({self.surface}, {self.phase} +{self.delay:.2f} s)"
 
 
-def crash_points(seed: int) -> list[Point]:
-    """Twenty points, five per phase, each on a random surface at a random moment of its phase."""
+def crash_points(seed: int, count: int = 20) -> list[Point]:
+    """``count`` points, as many per phase, each on a random surface at a random moment of its phase."""
     rng = random.Random(seed)
     points = []
-    for n in range(20):
+    for n in range(count):
         phase = PHASES[n % len(PHASES)]
         surface = "storyboard" if phase == "stitching" else rng.choice(("run", "storyboard", "web"))
         points.append(Point(n + 1, phase, surface, rng.choice((0, 1)), rng.uniform(0, WINDOW[phase])))
@@ -93,21 +94,21 @@ def slow_simulator():
 
 
 def test_twenty_random_sigkills_lose_no_paid_video(slow_simulator, tmp_path):
-    points = crash_points(SEED)
-    print(f"\nSTUDIO_CRASH_SEED={SEED}")
+    points = crash_points(SEED, POINTS)
+    print(f"\nSTUDIO_CRASH_SEED={SEED} STUDIO_CRASH_POINTS={POINTS}")
     with ThreadPoolExecutor(LANES) as pool:
         outcomes = list(pool.map(lambda p: _run_point(slow_simulator, tmp_path / p.marker, p), points))
     for point, outcome in zip(points, outcomes):
         print(f"{point}: journal at the kill {point.seen or ['(no row yet)']}; {outcome}")
     failed = [f"{p}: {o}" for p, o in zip(points, outcomes) if o.startswith("FAILED")]
     assert not failed, f"seed {SEED}:\n" + "\n".join(failed)
-    assert {p.phase for p in points} == set(PHASES) and len(points) == 20
+    assert {p.phase for p in points} == set(PHASES) and len(points) == POINTS
     paid = [j for j in slow_simulator.store.jobs() if "crash-point-" in json.dumps(j.body).lower()]
     delivered = sum(1 for o in outcomes if "video" in o)
     orphans = sum(p.orphans for p in points)
-    print(f"{len(paid)} paid jobs; {len(paid) - orphans} delivered on disk; {orphans} accepted while the "
-          f"submit's answer was in flight (row 'unknown', never resubmitted); seed {SEED}")
-    assert delivered + sum(1 for o in outcomes if o.startswith("unknown")) == 20
+    print(f"{len(points)} kills; {len(paid)} paid jobs; {len(paid) - orphans} delivered on disk; {orphans} accepted while "
+          f"the submit's answer was in flight (row 'unknown', never resubmitted); seed {SEED}")
+    assert delivered + sum(1 for o in outcomes if o.startswith("unknown")) == POINTS
 
 
 def _run_point(server: SimulatorServer, home: Path, point: Point) -> str:
