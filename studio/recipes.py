@@ -8,6 +8,7 @@ fully and names every bad field. The gallery's "reuse settings" goes through the
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from .catalog import Endpoint, find_endpoint
@@ -17,7 +18,7 @@ from .models import GenerationRequest
 from .payload import request_from_input
 from .storyboard import Storyboard, storyboard_from_json
 
-__all__ = ["JOB_KIND", "STORYBOARD_KIND", "VERSION", "job_recipe", "storyboard_recipe", "read_recipe"]
+__all__ = ["JOB_KIND", "STORYBOARD_KIND", "VERSION", "job_recipe", "storyboard_recipe", "read_recipe", "read_recipe_text"]
 
 JOB_KIND = "kling-studio/job"
 STORYBOARD_KIND = "kling-studio/storyboard"
@@ -47,8 +48,18 @@ def read_recipe(data: Any) -> tuple[Endpoint, GenerationRequest] | Storyboard:
         raise ValidationError([Problem("kind", f"{kind!r} is not {JOB_KIND!r} or {STORYBOARD_KIND!r}")])
     unknown = [k for k in data if k not in ("kind", "version", "model_id", "request", "quote_usd")]
     if unknown:
-        raise ValidationError([Problem(k, "unknown field in a recipe") for k in unknown])
+        raise ValidationError([Problem(k or "\"\"", "unknown field in a recipe") for k in unknown])
     endpoint = find_endpoint(str(data.get("model_id", "")))
     if endpoint is None:
         raise ValidationError([Problem("model_id", f"{data.get('model_id')!r} is not a Kling 3.0 endpoint")])
     return endpoint, request_from_input(data.get("request"), endpoint)
+
+
+def read_recipe_text(text: str) -> tuple[Endpoint, GenerationRequest] | Storyboard:
+    """:func:`read_recipe` on the text of a recipe file; raises ValidationError, also for text that is not JSON."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        reason = "it is nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise ValidationError([Problem("recipe", f"this file is not a JSON recipe ({reason})")]) from None
+    return read_recipe(data)

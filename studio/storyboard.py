@@ -154,7 +154,7 @@ def storyboard_from_json(data: Any) -> Storyboard:
         raise ValidationError([Problem("storyboard", "must be a JSON object with a list of shots")])
     problems: list[Problem] = []
     known = {"title", "tier", "mode", "aspect_ratio", "audio", "continuity", "negative_prompt", "start_image_url", "shots", "kind", "version"}
-    problems += [Problem(str(k), "unknown field in a storyboard") for k in data if k not in known]
+    problems += [Problem(str(k) or "\"\"", "unknown field in a storyboard") for k in data if k not in known]
     shots = parse_shots(data.get("shots", []), "shots", problems)
     tier, mode = data.get("tier", "standard"), data.get("mode", "text-to-video")
     if tier not in ("standard", "pro", "4k"):

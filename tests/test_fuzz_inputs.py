@@ -5,7 +5,11 @@
 (b) random command lines for the offline commands: exit 0, 64 or 65, never a traceback, and
     each line of a 65 starts with a field name and ": ";
 (c) random and damaged image bytes through ``prepare_image``: a PreparedImage or an
-    UploadError starting with "start image: ".
+    UploadError starting with "start image: ";
+(d) recipe files (jobs and storyboards, whole, truncated or not JSON) through
+    ``read_recipe_text`` (the page's "Open a recipe") and ``recipe show FILE`` /
+    ``storyboard FILE --dry-run``: a recipe, or problems naming their field; a job recipe that
+    reads also loads into the page's form.
 
 Runs are derandomized and use no example database, so CI sees the same cases every time.
 The crashes the fuzzing found are pinned by exact tests at the end; a known bug that is not
@@ -31,9 +35,13 @@ from PIL import Image
 from studio.catalog import ENDPOINTS, endpoint_ids, find_endpoint
 from studio.cli import main
 from studio.errors import Problem, UploadError, ValidationError
+from studio.forms import form_to_request, request_to_form
 from studio.images import PreparedImage, prepare_image
 from studio.models import CONCEPTS
 from studio.payload import payload_from_input
+from studio.recipes import JOB_KIND, STORYBOARD_KIND, VERSION, read_recipe_text
+from studio.storyboard import Storyboard
+from studio.storyboard import quote as quote_board
 from studio.schema import CONCEPT_FIELDS
 from studio.simulator.schema_check import check_body
 from studio.validation import check_input
@@ -390,6 +398,90 @@ def test_fit_and_ratio_never_crash(image_dir):
     check()
 
 
+# -- (d) recipe files --------------------------------------------------------------------------
+
+STORYBOARD_KEYS = ["title", "tier", "mode", "aspect_ratio", "audio", "continuity", "negative_prompt", "start_image_url", "shots"]
+RECIPE_NAMES = {"recipe", "kind", "version", "model_id", "request", "quote_usd", "storyboard", *STORYBOARD_KEYS}
+
+
+def storyboards(text: st.SearchStrategy[str] = TEXT) -> st.SearchStrategy[object]:
+    value = wild(text)
+    fields = {k: value for k in STORYBOARD_KEYS if k != "shots"}
+    fields["tier"] = st.sampled_from(["standard", "pro", "4k"]) | value
+    fields["mode"] = st.sampled_from(["text-to-video", "image-to-video"]) | value
+    fields["shots"] = shots(text) | st.lists(
+        st.fixed_dictionaries({"prompt": st.sampled_from(["the harbour", " ", "p" * 600]), "duration": st.integers(0, 16)}), max_size=14
+    )
+    return st.fixed_dictionaries({}, optional=fields) | st.dictionaries(st.sampled_from(STORYBOARD_KEYS) | text, value, max_size=4)
+
+
+def recipe_values(text: st.SearchStrategy[str] = TEXT) -> st.SearchStrategy[object]:
+    job = st.fixed_dictionaries(
+        {"kind": st.just(JOB_KIND), "version": st.just(VERSION)},
+        optional={"model_id": st.sampled_from(endpoint_ids()) | wild(text), "request": ANY_INPUT, "quote_usd": wild(text), "extra": wild(text)},
+    )
+    board = st.fixed_dictionaries({"kind": st.just(STORYBOARD_KIND), "version": st.just(VERSION)}, optional={"storyboard": storyboards(text)})
+    loose = st.dictionaries(st.sampled_from(sorted(RECIPE_NAMES)) | text, wild(text), max_size=6)
+    return job | board | loose | json_values(text)
+
+
+def recipe_texts() -> st.SearchStrategy[str]:
+    dumped = recipe_values().map(lambda d: json.dumps(d, allow_nan=True))
+    cut = dumped.flatmap(lambda s: st.integers(0, max(0, len(s) - 1)).map(lambda i: s[:i]))
+    odd = st.sampled_from(["", "[" * 50_000, "\ufeff{}", '{"kind": "kling-studio/job", "version": 1e999}', "NaN", "<html></html>"])
+    return st.one_of(dumped, cut, odd, ARG_TEXT)
+
+
+def assert_names_a_recipe_field(problem: Problem, text: str) -> None:
+    assert isinstance(problem.field, str) and problem.field.strip(), problem
+    assert isinstance(problem.message, str) and problem.message.strip(), problem
+    base = re.split(r"[\[.]", problem.field, maxsplit=1)[0]
+    assert base in RECIPE_NAMES or base in KNOWN_NAMES or json.dumps(base)[1:-1] in text or base == '""', problem
+
+
+@settings(max_examples=900, **FUZZ)
+@given(text=recipe_texts())
+def test_recipe_files_read_or_name_their_field(text):
+    try:
+        found = read_recipe_text(text)
+    except ValidationError as exc:
+        assert exc.problems
+        for problem in exc.problems:
+            assert_names_a_recipe_field(problem, text)
+        return
+    if isinstance(found, Storyboard):
+        try:
+            quote_board(found)
+        except ValidationError as exc:
+            for problem in exc.problems:
+                assert_names_a_recipe_field(problem, text)
+        return
+    ep, request = found
+    form = request_to_form(ep.model_id, request)  # "Open a recipe" loads it into the page
+    assert form_to_request(form)[0] == ep
+
+
+def test_recipe_commands_fuzz(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("recipes")
+    names = iter(range(10**9))
+
+    @settings(max_examples=400, **FUZZ)
+    @given(text=recipe_texts(), command=st.sampled_from([["recipe", "show"], ["storyboard", "--dry-run"]]))
+    def check(text, command):
+        path = folder / f"r{next(names)}.json"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        code, out, err = _run([*command, str(path)])
+        assert code in (0, 65), (text[:200], code, err)
+        assert "Traceback" not in err and "Traceback" not in out
+        if code == 65:
+            for line in err.strip().split("\n"):
+                assert FIELD_LINE.match(line), (text[:200], line)
+        else:
+            json.loads(out.strip().splitlines()[-1])
+
+    check()
+
+
 # -- crashes the fuzzing found, fixed in the pure modules: pinned exactly -----------------------
 
 
@@ -435,6 +527,27 @@ def _write(folder: Path, name: str, data: bytes) -> Path:
 def test_fixed_cli_lines_name_their_field(text, line):
     code, _, err = _run(["payload", endpoint_ids()[0], "--input", text])
     assert code == 65 and line in err and "Traceback" not in err, err
+
+
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ('{"kind": "kling-studio/storyboard", "version": 1, "storyboard": {}}', "shots: a storyboard needs at least one shot"),  # was a traceback
+        ('{"kind": "kling-studio/storyboard", "version": 1, "storyboard": {"": 1, "shots": []}}', '"": unknown field in a storyboard'),  # was named ""
+        ('{"kind": "kling-studio/job", "version": 1, "": 1}', '"": unknown field in a recipe'),
+        ("[" * 50_000, "recipe: this file is not a JSON recipe (it is nested too deeply)"),  # the page's reader raised RecursionError
+    ],
+)
+def test_fixed_recipe_crashes_name_their_field(tmp_path, text, line):
+    path = tmp_path / "recipe.json"
+    path.write_text(text)
+    code, _, err = _run(["recipe", "show", str(path)])
+    assert code == 65 and "Traceback" not in err, err
+    with pytest.raises(ValidationError) as refused:
+        found = read_recipe_text(text)
+        if isinstance(found, Storyboard):
+            quote_board(found)
+    assert line in [str(p) for p in refused.value.problems]
 
 
 # -- regressions ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import StudioError, ValidationError
+from ..pricing import quote_request
 from ..publisher import Publisher
 from ..recipes import job_recipe, read_recipe
 from ..storyboard import Storyboard, plan, quote, storyboard_from_json
@@ -140,15 +141,14 @@ def _cmd_recipe(args: argparse.Namespace) -> int:
     data = read_input(args.target if args.target.startswith(("@", "{")) else f"@{args.target}")
     try:
         found = read_recipe(data)
+        if isinstance(found, Storyboard):
+            summary = {"kind": "storyboard", "key": found.key, "total_usd": quote(found).as_json()["total_usd"]}
+        else:
+            endpoint, request = found
+            summary = {"kind": "job", "model_id": endpoint.model_id, "total_usd": quote_request(request, endpoint).as_json()["total_usd"]}
     except ValidationError as exc:
         raise CliError(DATAERR, *(str(p) for p in exc.problems)) from None
-    if isinstance(found, Storyboard):
-        print(json.dumps({"kind": "storyboard", "key": found.key, "total_usd": quote(found).as_json()["total_usd"]}))
-    else:
-        from ..pricing import quote_request
-
-        endpoint, request = found
-        print(json.dumps({"kind": "job", "model_id": endpoint.model_id, "total_usd": quote_request(request, endpoint).as_json()["total_usd"]}))
+    print(json.dumps(summary))
     return OK
 
 

@@ -7,7 +7,6 @@ generic message, never a stack trace.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import secrets
@@ -22,7 +21,7 @@ from ..errors import StudioError, ValidationError
 from ..forms import Form, form_to_request, request_to_form
 from ..manager import JobManager
 from ..starters import platforms, starters
-from ..recipes import read_recipe
+from ..recipes import read_recipe_text
 from ..storyboard import Storyboard
 from ..validation import validate
 from ..vocabulary import parse_request
@@ -235,10 +234,9 @@ class Handlers:
         if not path:
             return ("", *keep)
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-            found = read_recipe(data)
-        except (OSError, ValueError, UnicodeDecodeError):
-            raise gr.Error("recipe: this file is not a JSON recipe") from None
+            found = read_recipe_text(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            raise gr.Error("recipe: this file could not be read as UTF-8 text") from None
         except StudioError as exc:
             raise friendly(exc) from None
         if isinstance(found, Storyboard):
