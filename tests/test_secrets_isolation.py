@@ -133,9 +133,18 @@ def test_token_and_visitor_key_never_leave_the_api_calls(tmp_path, caplog, media
                 video = web.get(media.group(0))
                 assert video.status_code == 200 and video.headers["content-type"] == "video/mp4"
                 assert "Authorization" not in video.request.headers
+            # Recipes exported for every job, the operator's and the visitor's.
+            recipes = [
+                client.predict(owner, job["job_id"], api_name="/export_recipe")
+                for owner, jobs in (("owner-a", seen[5]), ("owner-v", seen[6]))
+                for job in jobs
+            ]
             log_entries = sim.log.entries()
         finally:
             served.close()
+
+    assert len(recipes) == 3 and all(r["kind"] == "kling-studio/job" and r["request"]["prompt"] for r in recipes)
+    seen.append(recipes)
 
     assert [j["status"] for j in seen[5]] == ["succeeded", "succeeded"] and seen[6][0]["status"] == "succeeded"
     answers = json.dumps(seen, default=str)
