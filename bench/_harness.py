@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -34,26 +35,30 @@ def free_port() -> int:
 
 
 def control(base: str, path: str, body: Any = None) -> Any:
-    """Call a simulator test-control endpoint (``/_sim/...``)."""
+    """Call a simulator test-control endpoint (``/_sim/...``); over https, ``SSL_CERT_FILE`` is trusted."""
     data = None if body is None else json.dumps(body).encode()
     req = urllib.request.Request(f"{base}{path}", data=data, method="POST" if data is not None else "GET")
     req.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(req, timeout=30) as resp:
+    context = ssl.create_default_context(cafile=os.environ.get("SSL_CERT_FILE")) if base.startswith("https") else None
+    with urllib.request.urlopen(req, timeout=30, context=context) as resp:
         return json.loads(resp.read() or b"null")
 
 
 @contextmanager
-def simulator(queue_seconds: float = 1.0, run_seconds: float = 2.0, render: bool = False) -> Iterator[str]:
-    """A simulator process on a free loopback port; yields its base URL."""
+def simulator(
+    queue_seconds: float = 1.0, run_seconds: float = 2.0, render: bool = False, tls: tuple[Path, Path] | None = None
+) -> Iterator[str]:
+    """A simulator process on a free loopback port (https:// with ``tls`` = (cert, key)); yields its base URL."""
     port = free_port()
+    extra = ["--tls-cert", str(tls[0]), "--tls-key", str(tls[1])] if tls else []
     proc = subprocess.Popen(
         [sys.executable, "-m", "studio", "simulator", "--port", str(port), "--token", TOKEN,
-         "--queue-seconds", str(queue_seconds), "--run-seconds", str(run_seconds)],
+         "--queue-seconds", str(queue_seconds), "--run-seconds", str(run_seconds), *extra],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    base = f"http://127.0.0.1:{port}"
+    base = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
     try:
         deadline = time.time() + 30
         while True:
@@ -92,3 +97,16 @@ def rss_mb() -> float:
 
 def env_without_tokens() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("RUNCOMFY_")}
+
+
+def test_certificate(folder: Path) -> tuple[Path, Path, Path]:
+    """(certificate, key, CA bundle) for 127.0.0.1 from a throw-away test CA (``trustme``)."""
+    import trustme
+
+    authority = trustme.CA()
+    issued = authority.issue_cert("127.0.0.1", "localhost")
+    cert, key, bundle = folder / "cert.pem", folder / "key.pem", folder / "ca.pem"
+    issued.cert_chain_pems[0].write_to_path(str(cert))
+    issued.private_key_pem.write_to_path(str(key))
+    authority.cert_pem.write_to_path(str(bundle))
+    return cert, key, bundle

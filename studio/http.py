@@ -1,16 +1,19 @@
-"""The one HTTP layer: the only module that imports httpx.
+"""The one HTTP layer: with :mod:`studio.http_transport` (its socket-level transport for
+public hosts), the only module that imports httpx.
 
 Two ``httpx.AsyncClient``s, created once: one for the RunComfy API, one for public hosts
-(result downloads). The token is attached per request, and only when the URL's origin is the
-configured API or account host, so it can never reach a file host or a foreign ``result_url``.
-Every call has explicit timeouts; reads are retried per :mod:`studio.retry`; every failure
-leaves as a :mod:`studio.errors` class. One INFO log line per request (method, path, status,
+(result downloads, image checks); a download's bytes reach the disk through
+:class:`studio.filewriter.FileWriter`. The token is attached per request, and only when the
+URL's origin is the configured API or account host, so it can never reach a file host or a
+foreign ``result_url``. Every call has explicit timeouts; reads are retried per
+:mod:`studio.retry`; every failure leaves as a :mod:`studio.errors` class. One INFO log line per request (method, path, status,
 attempt); headers, bodies and query strings are never logged.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import random
@@ -25,6 +28,7 @@ import httpx
 
 from .config import Settings
 from .downloads import safe_filename, unique_path
+from .filewriter import FileWriter
 from .errors import (
     ApiError,
     DownloadError,
@@ -35,6 +39,7 @@ from .errors import (
     UploadError,
     error_for_status,
 )
+from .http_transport import bulk_read_mounts
 from .retry import CallKind, Failure, parse_retry_after, retry_delay, should_retry
 
 __all__ = ["HttpClient", "PublicProbe", "USER_AGENT", "ProgressFn"]
@@ -111,15 +116,24 @@ class HttpClient:
         self._api = httpx.AsyncClient(
             timeout=timeout, transport=transport, headers={**headers, "Accept": "application/json"}
         )
-        self._public = httpx.AsyncClient(
+        self._public_transport = public_transport
+        self._public = self._public_client()
+
+    def _public_client(self) -> httpx.AsyncClient:
+        """A client for public hosts (downloads, image checks): no token, no redirects followed."""
+        settings = self.settings
+        return httpx.AsyncClient(
             timeout=httpx.Timeout(
                 connect=settings.connect_timeout,
                 read=settings.download_read_timeout,
                 write=settings.read_timeout,
                 pool=settings.pool_timeout,
             ),
-            transport=public_transport,
-            headers=headers,
+            transport=self._public_transport,
+            # Downloads and image checks read the socket in big pieces (see studio.http_transport);
+            # a transport passed in (tests) serves everything.
+            mounts=None if self._public_transport is not None else bulk_read_mounts(),
+            headers={"User-Agent": USER_AGENT},
             follow_redirects=False,
         )
 
@@ -261,8 +275,11 @@ class HttpClient:
                 extensions["sni_hostname"] = parts.hostname or ""
         limit = httpx.Timeout(timeout, pool=self.settings.pool_timeout)
         body, over = bytearray(), False
+        # A pinned fetch gets a connection of its own: a pooled one to the same address may have
+        # been verified for another host name, and would be reused without a new TLS handshake.
+        own = connect_to is not None and self._public_transport is None
         try:
-            async with self._public.stream(
+            async with self._public_client() if own else contextlib.nullcontext(self._public) as client, client.stream(
                 "GET", target, headers=headers, timeout=limit, extensions=extensions
             ) as response:
                 log.info("HTTP GET %s %d (image check)", parts.path, response.status_code)
@@ -330,7 +347,8 @@ class HttpClient:
 
         Never sends the token. Checks ``allowed`` on the URL and on every redirect, refuses a
         ``Content-Length`` over the cap and aborts past it mid-stream, writes to a temporary
-        file and renames it only when complete. Transient failures are retried as reads.
+        file (from a worker thread, see :class:`FileWriter`) and renames it only when complete
+        and fsynced. Transient failures are retried as reads.
         """
         attempt = 0
         while True:
@@ -396,17 +414,19 @@ class HttpClient:
         raw = response.headers.get("Content-Encoding", "identity") == "identity" and not response.is_stream_consumed
         chunks = response.aiter_raw() if raw else response.aiter_bytes()
         total = 0
+        f = open(partial, "wb", buffering=0)
+        writer = FileWriter(f.fileno())
         try:
-            with open(partial, "wb", buffering=0) as f:
-                async for chunk in chunks:
-                    total += len(chunk)
-                    if total > cap:
-                        raise DownloadError(f"aborted: the file passed the {cap:,}-byte cap")
-                    _write_all(f, chunk)  # one page-cache write per read: constant memory
-                    if on_progress is not None:
-                        on_progress(total, length)
-                # Durable before it is called done: a paid video must survive a crash.
-                await asyncio.to_thread(os.fsync, f.fileno())
+            async for chunk in chunks:
+                total += len(chunk)
+                if total > cap:
+                    raise DownloadError(f"aborted: the file passed the {cap:,}-byte cap")
+                await writer.add(chunk)  # two batches in memory at most: constant memory
+                if on_progress is not None:
+                    on_progress(total, length)
+            # Durable before it is called done: a paid video must survive a crash.
+            await writer.finish()
+            f.close()
             if length is not None and total != length:
                 raise _Retryable(f"the download stopped at {total:,} of {length:,} bytes", None)
             if total == 0:
@@ -415,14 +435,9 @@ class HttpClient:
             os.replace(partial, final)
             return final
         finally:
+            writer.then(f.close)
             if partial.exists():
                 partial.unlink()
-
-
-def _write_all(f: Any, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[f.write(view) :]
 
 
 class _Retryable(Exception):

@@ -1,8 +1,21 @@
-"""Which result URLs are downloaded, and under what names."""
+"""Which result URLs are downloaded, under what names, and how they reach the disk."""
 
+import asyncio
+import os
+import socket
+
+import httpx
 import pytest
+import trustme
 
+import studio.filewriter
+import studio.http
+from studio.config import Settings
 from studio.downloads import find_output_urls, host_allowed, safe_filename, unique_path
+from studio.errors import DownloadError, NetworkError
+from studio.http import HttpClient
+from studio.http_transport import BulkReadTransport, bulk_read_mounts
+from studio.simulator import SimulatorConfig, SimulatorServer
 
 
 def test_only_output_is_scanned_in_first_seen_order():
@@ -64,3 +77,301 @@ def test_unique_path(tmp_path):
     (tmp_path / "a.mp4").write_bytes(b"x")
     (tmp_path / "a-1.mp4").write_bytes(b"x")
     assert unique_path(tmp_path, "a.mp4") == tmp_path / "a-2.mp4"
+
+
+# -- downloads over a real socket (plain http://, so through the bulk-read transport) ---------
+
+_PROXY_VARS = ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY")
+MiB = 1024 * 1024
+
+
+@pytest.fixture(scope="module")
+def file_host():
+    with SimulatorServer(SimulatorConfig(render=False)) as server:
+        yield server
+
+
+@pytest.fixture
+def sim(file_host, monkeypatch):
+    """The module's simulator with no faults and an empty log; no proxy in the environment."""
+    for name in _PROXY_VARS:
+        monkeypatch.delenv(name, raising=False)
+    file_host.faults.clear()
+    file_host.log.clear()
+    yield file_host
+
+
+async def _no_sleep(_: float) -> None:
+    return None
+
+
+def _client(**settings) -> HttpClient:
+    return HttpClient(Settings(**settings), "tok-secret", sleep=_no_sleep)
+
+
+def _blob(size: int) -> bytes:
+    return (bytes(range(256)) * (size // 256 + 1))[:size]
+
+
+async def test_plain_http_download_reads_big_pieces_and_lands_intact(sim, tmp_path):
+    size = 40 * MiB + 123  # past several writer batches and a write-back kick; not a multiple of either
+    seen: list[tuple[int, int | None]] = []
+    async with _client() as http:
+        path = await http.download(
+            f"{sim.base_url}/files/blob/{size}.bin", tmp_path, allowed=lambda u: True,
+            on_progress=lambda total, length: seen.append((total, length)),
+        )
+    assert path == tmp_path / f"{size}.bin" and list(tmp_path.iterdir()) == [path]
+    assert path.read_bytes() == _blob(size)
+    assert seen[-1] == (size, size)
+    steps = [b - a for (a, _), (b, _) in zip([(0, None)] + seen, seen)]
+    assert min(steps) > 0 and max(steps) > 64 * 1024  # httpx's default transport never passes 64 KiB
+    assert [e.authorization for e in sim.log.entries(op="download")] == [False]
+
+
+async def test_plain_http_download_is_fsynced_before_it_is_renamed(sim, tmp_path, monkeypatch):
+    events: list[str] = []
+    fsync, replace = os.fsync, os.replace
+    monkeypatch.setattr(studio.filewriter.os, "fsync", lambda fd: (events.append("fsync"), fsync(fd))[1])
+    monkeypatch.setattr(studio.http.os, "replace", lambda a, b: (events.append("replace"), replace(a, b))[1])
+    async with _client() as http:
+        await http.download(f"{sim.base_url}/files/blob/{9 * MiB}.bin", tmp_path, allowed=lambda u: True)
+    assert events == ["fsync", "replace"]
+
+
+async def test_plain_http_cap_is_enforced_mid_stream_and_the_partial_deleted(sim, tmp_path):
+    sim.faults.add("download", "huge_chunked")  # zeros with no Content-Length, up to 3 GiB
+    async with _client(download_cap_bytes=3 * MiB) as http:
+        with pytest.raises(DownloadError, match="passed the 3,145,728-byte cap"):
+            await http.download(f"{sim.base_url}/files/blob/1024.bin", tmp_path, allowed=lambda u: True)
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_plain_http_oversized_content_length_is_refused(sim, tmp_path):
+    sim.faults.add("download", "oversized")
+    async with _client(download_cap_bytes=3 * MiB) as http:
+        with pytest.raises(DownloadError, match="over the"):
+            await http.download(f"{sim.base_url}/files/blob/1024.bin", tmp_path, allowed=lambda u: True)
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_plain_http_redirects_are_checked_on_every_hop(sim, tmp_path):
+    checked: list[str] = []
+
+    def allowed(url: str) -> bool:
+        checked.append(url)
+        return "127.0.0.1" in url
+
+    sim.faults.add("download", "redirect_offhost")
+    async with _client() as http:
+        with pytest.raises(DownloadError, match="evil.example.net"):
+            await http.download(f"{sim.base_url}/files/blob/1000.bin", tmp_path, allowed=allowed)
+        assert checked[-1] == "http://evil.example.net/x.mp4" and list(tmp_path.iterdir()) == []
+        assert len(sim.log.entries(op="download")) == 1
+
+        checked.clear()
+        sim.faults.add("download", "redirect_onhost")
+        path = await http.download(f"{sim.base_url}/files/blob/1000.bin", tmp_path, allowed=allowed)
+    assert len(checked) == 2 and "hop=1" in checked[1]
+    assert path.read_bytes() == _blob(1000)
+
+
+async def test_plain_http_truncation_and_drop_are_retried(sim, tmp_path):
+    sim.faults.add("download", "truncated")
+    sim.faults.add("download", "drop")
+    async with _client() as http:
+        path = await http.download(f"{sim.base_url}/files/blob/{3 * MiB}.bin", tmp_path, allowed=lambda u: True)
+    assert path.read_bytes() == _blob(3 * MiB) and list(tmp_path.iterdir()) == [path]
+    assert [e.fault for e in sim.log.entries(op="download")] == ["truncated", "drop", None]
+
+
+async def test_cancelled_download_leaves_no_partial(tmp_path):
+    """Cancelled mid-stream (the server stalls after 9 MiB): the .part file is gone."""
+    stalled = asyncio.Event()
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % (100 * MiB))
+        for _ in range(9):
+            writer.write(bytes(MiB))
+            await writer.drain()
+        stalled.set()
+        await asyncio.sleep(30)
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    received = asyncio.Event()
+    async with server, _client() as http:
+        task = asyncio.create_task(
+            http.download(f"http://127.0.0.1:{port}/a.mp4", tmp_path, allowed=lambda u: True,
+                          on_progress=lambda total, _: total >= 9 * MiB and received.set())
+        )
+        await asyncio.wait_for(received.wait(), 10)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        server.close()
+    await asyncio.sleep(0.1)  # a write in flight ends, then the file is closed
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_a_failing_disk_write_surfaces_and_the_partial_is_deleted(sim, tmp_path, monkeypatch):
+    def disk_full(self, batch, sync):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(studio.filewriter.FileWriter, "_write", disk_full)
+    async with _client() as http:
+        with pytest.raises(OSError, match="No space left"):
+            await http.download(f"{sim.base_url}/files/blob/{9 * MiB}.bin", tmp_path, allowed=lambda u: True)
+    assert list(tmp_path.iterdir()) == []
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def test_bulk_transport_raises_httpx_errors():
+    listener = socket.socket()  # accepts connections (backlog) but never answers
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    silent = listener.getsockname()[1]
+    async with httpx.AsyncClient(transport=BulkReadTransport()) as client:
+        with pytest.raises(httpx.ConnectError):
+            await client.get(f"http://127.0.0.1:{_closed_port()}/")
+        with pytest.raises(httpx.ReadTimeout):
+            await client.get(f"http://127.0.0.1:{silent}/", timeout=httpx.Timeout(5, read=0.2))
+    listener.close()
+
+
+async def test_bulk_transport_serves_other_methods_and_keeps_connections(sim):
+    async with httpx.AsyncClient(transport=BulkReadTransport(), base_url=sim.base_url) as client:
+        first = await client.get("/files/blob/5.bin")
+        second = await client.get("/files/blob/5.bin")
+        assert first.content == second.content == bytes(range(5))
+        assert first.extensions["network_stream"] is second.extensions["network_stream"]  # reused
+        put = await client.put("/files/blob/5.bin", content=b"x" * 100_000)
+        assert put.status_code == 405
+
+
+def test_bulk_read_mounts_step_aside_for_a_proxy(monkeypatch):
+    for name in _PROXY_VARS:
+        monkeypatch.delenv(name, raising=False)
+    mounts = bulk_read_mounts()
+    assert sorted(mounts) == ["http://", "https://"] and all(isinstance(t, BulkReadTransport) for t in mounts.values())
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.invalid:3128")
+    assert sorted(bulk_read_mounts()) == ["http://"]
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.invalid:3128")
+    assert bulk_read_mounts() == {}
+    for name in _PROXY_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ALL_PROXY", "http://proxy.invalid:3128")
+    assert bulk_read_mounts() == {}
+
+
+# -- https: the same transport over TLS, verified as httpx verifies ------------------------------
+
+
+@pytest.fixture(scope="module")
+def authority():
+    return trustme.CA()
+
+
+@pytest.fixture(scope="module")
+def tls_host(authority, tmp_path_factory):
+    """The simulator's file host over https://, with a certificate for 127.0.0.1 from a test CA."""
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    issued = authority.issue_cert("127.0.0.1", "localhost")
+    issued.cert_chain_pems[0].write_to_path(str(cert))
+    for blob in issued.cert_chain_pems[1:]:
+        blob.write_to_path(str(cert), append=True)
+    issued.private_key_pem.write_to_path(str(key))
+    with SimulatorServer(SimulatorConfig(render=False), tls=(cert, key)) as server:
+        yield server
+
+
+@pytest.fixture
+def trusted(authority, tmp_path, monkeypatch):
+    """The test CA trusted the way a user trusts one: ``SSL_CERT_FILE`` (httpx honours it)."""
+    for name in _PROXY_VARS:
+        monkeypatch.delenv(name, raising=False)
+    bundle = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+
+
+async def test_https_download_reads_big_pieces_and_lands_intact(tls_host, trusted, tmp_path):
+    size = 24 * MiB + 77
+    seen: list[int] = []
+    async with _client() as http:
+        assert tls_host.base_url.startswith("https://")
+        path = await http.download(
+            f"{tls_host.base_url}/files/blob/{size}.bin", tmp_path, allowed=lambda u: True,
+            on_progress=lambda total, length: seen.append(total),
+        )
+    assert path.read_bytes() == _blob(size)
+    steps = [b - a for a, b in zip([0] + seen, seen)]
+    assert max(steps) > 16 * 1024  # httpx's default transport hands over one TLS record (16 KiB) per read
+    assert [e.authorization for e in tls_host.log.entries(op="download")][-1] is False
+
+
+async def test_https_refuses_a_certificate_it_does_not_trust(tls_host, tmp_path, monkeypatch):
+    for name in (*_PROXY_VARS, "SSL_CERT_FILE", "SSL_CERT_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    async with _client(max_retries=0) as http:
+        with pytest.raises(DownloadError, match="failed"):
+            await http.download(f"{tls_host.base_url}/files/blob/10.bin", tmp_path, allowed=lambda u: True)
+    async with httpx.AsyncClient(transport=BulkReadTransport()) as client:
+        with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+            await client.get(f"{tls_host.base_url}/files/blob/10.bin")
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_https_refuses_a_certificate_for_another_host(authority, tmp_path, trusted):
+    cert, key = tmp_path / "other.pem", tmp_path / "other-key.pem"
+    issued = authority.issue_cert("files.runcomfy.net")
+    issued.cert_chain_pems[0].write_to_path(str(cert))
+    issued.private_key_pem.write_to_path(str(key))
+    with SimulatorServer(SimulatorConfig(render=False), tls=(cert, key)) as other:
+        async with httpx.AsyncClient(transport=BulkReadTransport()) as client:
+            with pytest.raises(httpx.ConnectError, match="match|mismatch"):
+                await client.get(f"{other.base_url}/files/blob/10.bin")
+
+
+async def test_https_keeps_connections_and_sends_bodies(tls_host, trusted):
+    async with httpx.AsyncClient(transport=BulkReadTransport(), base_url=tls_host.base_url) as client:
+        first = await client.get("/files/blob/5.bin")
+        second = await client.get("/files/blob/5.bin")
+        assert first.content == second.content == bytes(range(5))
+        assert first.extensions["network_stream"] is second.extensions["network_stream"]
+        assert first.extensions["network_stream"].get_extra_info("ssl_object").version().startswith("TLS")
+        put = await client.put("/files/blob/5.bin", content=b"x" * 300_000)
+        assert put.status_code == 405
+
+
+async def test_https_cap_and_truncation_behave_as_over_http(tls_host, trusted, tmp_path):
+    out = tmp_path / "out"
+    async with _client(download_cap_bytes=4 * MiB) as http:
+        with pytest.raises(DownloadError, match="cap"):
+            await http.download(f"{tls_host.base_url}/files/blob/{8 * MiB}.bin", out, allowed=lambda u: True)
+    assert not out.exists() or list(out.iterdir()) == []  # refused on its Content-Length: nothing written
+    tls_host.faults.add("download", "truncated")
+    async with _client() as http:
+        path = await http.download(f"{tls_host.base_url}/files/blob/{3 * MiB}.bin", out, allowed=lambda u: True)
+    assert path.read_bytes() == _blob(3 * MiB) and list(out.iterdir()) == [path]
+    assert len([e for e in tls_host.log.entries(op="download") if e.path.endswith(f"/{3 * MiB}.bin")]) == 2  # cut, then whole
+
+
+async def test_pinned_https_probe_checks_the_certificate_against_the_host_name(tls_host, trusted):
+    """The image check connects to a vetted IP but verifies TLS for the URL's own host name (SNI)."""
+    async with _client() as http:
+        probe = await http.probe_public(
+            f"https://localhost:{tls_host.port}/files/blob/10.bin", cap_bytes=100, timeout=5, connect_to="127.0.0.1"
+        )
+        assert probe.status == 200 and probe.body == bytes(range(10))
+        with pytest.raises(NetworkError):
+            await http.probe_public(
+                f"https://files.runcomfy.net:{tls_host.port}/files/blob/10.bin", cap_bytes=100, timeout=5, connect_to="127.0.0.1"
+            )

@@ -44,8 +44,11 @@ class SimulatorServer:
         data_dir: Path | str | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        tls: tuple[Path | str, Path | str] | None = None,
     ) -> None:
+        """``tls``: (certificate file, key file) to serve https:// instead of http://."""
         self._own_dir = data_dir is None
+        self.tls = tls
         self.data_dir = Path(tempfile.mkdtemp(prefix="kling-sim-") if data_dir is None else data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.host, self.port = host, port
@@ -62,9 +65,9 @@ class SimulatorServer:
     # -- where -------------------------------------------------------------------------
     @property
     def base_url(self) -> str:
-        """``http://HOST:PORT`` (after :meth:`start`)."""
+        """``http://HOST:PORT``, or ``https://`` when serving TLS (after :meth:`start`)."""
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{self.port}"
 
     @property
     def api_base(self) -> str:
@@ -114,6 +117,7 @@ class SimulatorServer:
             log_level="warning",
             access_log=False,
             timeout_graceful_shutdown=1,
+            **({"ssl_certfile": str(self.tls[0]), "ssl_keyfile": str(self.tls[1])} if self.tls else {}),
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
@@ -167,6 +171,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--token", default=SimulatorConfig.token, help="the bearer token to accept")
     parser.add_argument("--data-dir", type=Path, default=None, help="where rendered videos go (default: a temp dir)")
     parser.add_argument("--no-render", action="store_true", help="serve one tiny MP4 instead of rendering")
+    parser.add_argument("--tls-cert", type=Path, default=None, metavar="PEM", help="serve https:// with this certificate (with --tls-key)")
+    parser.add_argument("--tls-key", type=Path, default=None, metavar="PEM", help="the certificate's private key")
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -178,7 +184,10 @@ def serve(args: argparse.Namespace) -> int:
             run_seconds=args.run_seconds,
             render=not args.no_render,
         )
-        server = SimulatorServer(config, data_dir=args.data_dir, host=args.host, port=args.port).start()
+        if (args.tls_cert is None) != (args.tls_key is None):
+            raise ValueError("--tls-cert and --tls-key go together")
+        tls = (args.tls_cert, args.tls_key) if args.tls_cert else None
+        server = SimulatorServer(config, data_dir=args.data_dir, host=args.host, port=args.port, tls=tls).start()
     except (ValueError, OSError, RuntimeError) as exc:
         print(f"simulator: {exc}", file=sys.stderr)
         return 69  # EX_UNAVAILABLE
