@@ -3,16 +3,18 @@
 :class:`FileWriter` takes a download's chunks as they arrive on the event loop, hands them to a
 worker thread in batches (one batch on its way to disk while the next fills) and starts the
 kernel's write-back as it goes, so the disk works during the download and the fsync that makes
-a paid video durable, before it is renamed into place, is short.
+a paid video durable, before it is renamed into place, is short; :func:`sync_directory` then
+makes the rename itself durable.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+from pathlib import Path
 from typing import Callable
 
-__all__ = ["FileWriter"]
+__all__ = ["FileWriter", "sync_directory"]
 
 _BATCH_BYTES = 4 * 1024 * 1024  # a download's bytes handed to the writer thread at a time
 _KICK_BYTES = 32 * 1024 * 1024  # start disk write-back every this many bytes written
@@ -80,3 +82,12 @@ class FileWriter:
         elif self._written - self._kicked >= _KICK_BYTES and hasattr(os, "posix_fadvise"):
             os.posix_fadvise(self._fd, self._kicked, self._written - self._kicked, os.POSIX_FADV_DONTNEED)
             self._kicked = self._written
+
+
+def sync_directory(path: Path) -> None:
+    """fsync a directory, so that a file just renamed into it is still there after a power cut."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -28,7 +28,7 @@ import httpx
 
 from .config import Settings
 from .downloads import safe_filename, unique_path
-from .filewriter import FileWriter
+from .filewriter import FileWriter, sync_directory
 from .errors import (
     ApiError,
     DownloadError,
@@ -433,6 +433,7 @@ class HttpClient:
                 raise DownloadError("the result file is empty")
             final = unique_path(directory, name)
             os.replace(partial, final)
+            await asyncio.to_thread(sync_directory, directory)  # the rename itself survives a crash too
             return final
         finally:
             writer.then(f.close)

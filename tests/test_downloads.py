@@ -136,7 +136,7 @@ async def test_plain_http_download_is_fsynced_before_it_is_renamed(sim, tmp_path
     monkeypatch.setattr(studio.http.os, "replace", lambda a, b: (events.append("replace"), replace(a, b))[1])
     async with _client() as http:
         await http.download(f"{sim.base_url}/files/blob/{9 * MiB}.bin", tmp_path, allowed=lambda u: True)
-    assert events == ["fsync", "replace"]
+    assert events == ["fsync", "replace", "fsync"]  # the file, then the rename, then its directory
 
 
 async def test_plain_http_cap_is_enforced_mid_stream_and_the_partial_deleted(sim, tmp_path):
