@@ -344,5 +344,6 @@ def test_ab_prompts_make_one_video_per_prompt(studio, new_context):
     page.click("#generate")
     page.wait_for_function("() => document.querySelectorAll('#gallery .video-card .variant').length >= 2", timeout=JOB_TIMEOUT)
     assert sorted(page.locator("#gallery .video-card .variant").all_inner_texts()) == ["prompt A", "prompt B"]
-    prompts = sorted(json.loads(r["request"])["prompt"] for r in studio.journal_rows() if "at dawn" in r["request"] or "storm" in r["request"])
+    prompts = [json.loads(r["request"]).get("prompt", "") for r in studio.journal_rows()]
+    prompts = sorted(p for p in prompts if p.endswith(("lighthouse at dawn", "lighthouse in a storm")))
     assert prompts == ["Close-up, handheld: the same lighthouse in a storm", "Wide shot, slow push-in on a red lighthouse at dawn"]
