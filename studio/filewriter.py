@@ -5,16 +5,23 @@ worker thread in batches (one batch on its way to disk while the next fills) and
 kernel's write-back as it goes, so the disk works during the download and the fsync that makes
 a paid video durable, before it is renamed into place, is short; :func:`sync_directory` then
 makes the rename itself durable.
+
+A download is written to a hidden ``.NAME.XXXXXXXX.part`` file that its writer keeps locked
+(``flock``) until it is renamed or deleted. The kernel drops the lock when the writer dies, so
+:func:`remove_dead_partials` can tell the leftovers of a killed studio from a download still in
+progress in another process, and deletes only those.
 """
 
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
+import uuid
 from pathlib import Path
-from typing import Callable
+from typing import BinaryIO, Callable
 
-__all__ = ["FileWriter", "sync_directory"]
+__all__ = ["FileWriter", "open_partial", "remove_dead_partials", "sync_directory"]
 
 _BATCH_BYTES = 4 * 1024 * 1024  # a download's bytes handed to the writer thread at a time
 _KICK_BYTES = 32 * 1024 * 1024  # start disk write-back every this many bytes written
@@ -91,3 +98,25 @@ def sync_directory(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def open_partial(directory: Path, name: str) -> tuple[Path, BinaryIO]:
+    """A new locked partial file for ``name`` in ``directory``: its path and unbuffered handle."""
+    path = directory / f".{name}.{uuid.uuid4().hex[:8]}.part"
+    handle = open(path, "wb", buffering=0)
+    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # new file: never contended
+    return path, handle
+
+
+def remove_dead_partials(directory: Path, name: str) -> int:
+    """Delete partial files of ``name`` whose writer is gone (their lock is free); returns how many."""
+    removed = 0
+    for path in directory.glob(f".{name}.*.part"):
+        try:
+            with open(path, "rb") as handle:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                path.unlink()
+                removed += 1
+        except (BlockingIOError, FileNotFoundError):
+            continue  # being written by a live download, or already gone
+    return removed

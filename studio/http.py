@@ -18,7 +18,6 @@ import logging
 import os
 import random
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Awaitable, Callable
@@ -28,7 +27,7 @@ import httpx
 
 from .config import Settings
 from .downloads import safe_filename, unique_path
-from .filewriter import FileWriter, sync_directory
+from .filewriter import FileWriter, open_partial, remove_dead_partials, sync_directory
 from .errors import (
     ApiError,
     DownloadError,
@@ -408,13 +407,13 @@ class HttpClient:
     ) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
         name = safe_filename(url)
-        partial = directory / f".{name}.{uuid.uuid4().hex[:8]}.part"
+        remove_dead_partials(directory, name)  # what a killed earlier attempt left behind
+        partial, f = open_partial(directory, name)
         # Raw bytes when nothing is encoded (no re-chunking); a body already read (tests) or an
         # encoded one goes through the decoder.
         raw = response.headers.get("Content-Encoding", "identity") == "identity" and not response.is_stream_consumed
         chunks = response.aiter_raw() if raw else response.aiter_bytes()
         total = 0
-        f = open(partial, "wb", buffering=0)
         writer = FileWriter(f.fileno())
         try:
             async for chunk in chunks:
@@ -426,13 +425,13 @@ class HttpClient:
                     on_progress(total, length)
             # Durable before it is called done: a paid video must survive a crash.
             await writer.finish()
-            f.close()
             if length is not None and total != length:
                 raise _Retryable(f"the download stopped at {total:,} of {length:,} bytes", None)
             if total == 0:
                 raise DownloadError("the result file is empty")
             final = unique_path(directory, name)
-            os.replace(partial, final)
+            os.replace(partial, final)  # still locked, so no other studio takes it for a leftover
+            f.close()
             await asyncio.to_thread(sync_directory, directory)  # the rename itself survives a crash too
             return final
         finally:

@@ -159,10 +159,12 @@ def _crash_and_restart(server: SimulatorServer, home: Path, point: Point) -> str
         assert row.status == "succeeded", f"{request_id} ended {row.status}: {row.error}"
         [file] = row.files
         assert abs(_seconds(Path(file)) - row.request["duration"]) < 0.2
-    # ... once: a download started again after the kill leaves no second copy beside it.
+    # ... once: a download started again after the kill leaves no second copy beside it, and
+    # no half-written partial from the killed attempt.
     folders = Counter(Path(r.files[0]).parent for r in recorded.values())
     for folder, count in folders.items():
         assert len(list(folder.glob("*.mp4"))) == count, sorted(f.name for f in folder.iterdir())
+        assert not list(folder.glob(".*.part")), sorted(f.name for f in folder.iterdir())
     if unknown:
         assert restart.returncode != 0 and "dashboard" in restart.stderr, restart.stderr
         return f"unknown: submit interrupted ({len(paid)} paid, {point.orphans} without a request id)"

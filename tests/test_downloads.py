@@ -375,3 +375,22 @@ async def test_pinned_https_probe_checks_the_certificate_against_the_host_name(t
             await http.probe_public(
                 f"https://files.runcomfy.net:{tls_host.port}/files/blob/10.bin", cap_bytes=100, timeout=5, connect_to="127.0.0.1"
             )
+
+
+async def test_a_killed_downloads_partial_is_removed_but_a_live_one_is_kept(sim, tmp_path):
+    """Partials are locked by their writer: a dead writer's leftover goes, a live one stays."""
+    from studio.filewriter import open_partial
+
+    name = f"{2 * MiB}.bin"
+    dead, handle = open_partial(tmp_path, name)
+    handle.write(b"half a video")
+    handle.close()  # as when the process that wrote it was killed: the lock is gone
+    live, live_handle = open_partial(tmp_path, name)  # another studio, still downloading
+    try:
+        async with _client() as http:
+            path = await http.download(f"{sim.base_url}/files/blob/{2 * MiB}.bin", tmp_path, allowed=lambda u: True)
+        assert path.read_bytes() == _blob(2 * MiB)
+        assert not dead.exists() and live.exists()
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, live.name])
+    finally:
+        live_handle.close()
