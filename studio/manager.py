@@ -246,7 +246,11 @@ class JobManager:
         self._tasks[record.job_id] = self._loop.create_task(follow())
 
     async def _resume_operator_jobs(self) -> None:
-        self.studio.runner.settle_interrupted_submits()
+        runner = self.studio.runner
+        runner.settle_interrupted_submits()
+        # Rows another machine (or container) left mid-submit are settled once no submit can
+        # still be running.
+        asyncio.get_running_loop().call_later(runner.submit_window, runner.settle_interrupted_submits)
         for record in self.studio.journal.unfinished():
             if record.meta.get("backend", "live") != self.settings.backend or record.meta.get("token") == "visitor":
                 continue

@@ -13,6 +13,7 @@ import logging
 import os
 import socket
 import time
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -32,12 +33,16 @@ from .payload import build_payload
 from .pricing import quote_request, usd_text
 from .vocabulary import request_to_json
 
-__all__ = ["Progress", "Stage", "JobRunner", "Interrupted", "INTERRUPTED_SUBMIT", "submit_abandoned"]
+__all__ = ["Progress", "Stage", "JobRunner", "Interrupted", "INTERRUPTED_SUBMIT", "SUBMITTER", "submit_abandoned"]
 
 log = logging.getLogger("studio.runner")
 
 # How long a fetched catalog entry (schema and price) is trusted before it is fetched again.
 CATALOG_TTL = 600.0
+
+# Who is submitting: this process, told apart from an earlier one that had the same pid (a
+# restarted container often gets the same pid again).
+SUBMITTER = {"host": socket.gethostname(), "pid": os.getpid(), "run": uuid.uuid4().hex}
 
 # What a row left in ``submitting`` by a stopped studio says once it is settled.
 INTERRUPTED_SUBMIT = (
@@ -198,7 +203,7 @@ class JobRunner:
             meta={
                 **(meta or {}),
                 "backend": self.settings.backend,
-                "submitter": {"host": socket.gethostname(), "pid": os.getpid()},
+                "submitter": SUBMITTER,
                 **({"output_dir": str(output_dir.resolve())} if output_dir else {}),
             },
         )
@@ -356,13 +361,17 @@ class JobRunner:
 
         Such a row has no request id to reattach to; it is never resubmitted.
         """
-        now, here = time.time(), socket.gethostname()
-        window = self.settings.connect_timeout + self.settings.submit_timeout + 30.0
+        now = time.time()
         return [
             self.journal.update(record.job_id, status="unknown", error=INTERRUPTED_SUBMIT, finished_at=now)
             for record in self.journal.find(statuses=("submitting",), limit=10_000)
-            if submit_abandoned(record.meta.get("submitter"), record.created_at, now=now, window=window, host=here)
+            if submit_abandoned(record.meta.get("submitter"), record.created_at, now=now, window=self.submit_window)
         ]
+
+    @property
+    def submit_window(self) -> float:
+        """The longest a submit can take (connect, send, answer), with a margin."""
+        return self.settings.connect_timeout + self.settings.submit_timeout + 30.0
 
     async def resume(self, *, on_progress: ProgressFn | None = None) -> list[JobRecord | BaseException]:
         """Reattach to every unfinished job in the journal and bring its video home.
@@ -381,18 +390,30 @@ class JobRunner:
 
 
 def submit_abandoned(
-    submitter: Any, created_at: float, *, now: float, window: float, host: str, alive: Callable[[int], bool] | None = None
+    submitter: Any,
+    created_at: float,
+    *,
+    now: float,
+    window: float,
+    me: dict[str, Any] = SUBMITTER,
+    alive: Callable[[int], bool] | None = None,
 ) -> bool:
     """Whether a ``submitting`` row's submit can no longer be in progress.
 
-    True when the process that began it (same host) is gone, or, whatever the host, when it
-    began longer ago than any submit may take (``window``).
+    Never for this process's own rows. On this host: when the process that began it is gone
+    (or its pid is now this process's). Whatever the host: when it began longer ago than any
+    submit may take (``window``).
     """
+    if not isinstance(submitter, dict):
+        return now - created_at > window  # written before submitters were recorded
+    if submitter.get("run") == me["run"]:
+        return False
     if now - created_at > window:
         return True
-    if not isinstance(submitter, dict) or submitter.get("host") != host or not isinstance(submitter.get("pid"), int):
+    pid = submitter.get("pid")
+    if submitter.get("host") != me["host"] or not isinstance(pid, int) or isinstance(pid, bool):
         return False
-    return not (alive or _pid_alive)(submitter["pid"])
+    return pid == me["pid"] or not (alive or _pid_alive)(pid)
 
 
 def _pid_alive(pid: int) -> bool:

@@ -201,7 +201,7 @@ async def test_rows_left_mid_submit_by_a_dead_studio_become_unknown_not_resubmit
         ep = find_endpoint("kling/kling-3.0/standard/text-to-video")
         request = request_from_input({"prompt": "a harbour at dawn", "duration": 3}, ep)
         dead = studio.runner._begin(ep, request, {}, Decimal("0.252"), None, None, None, None)
-        studio.journal.update(dead.job_id, meta={**dead.meta, "submitter": {"host": socket.gethostname(), "pid": 2**22 + 7}})
+        studio.journal.update(dead.job_id, meta={**dead.meta, "submitter": {"host": socket.gethostname(), "pid": 2**22 + 7, "run": "x"}})
         mine = studio.runner._begin(ep, request, {}, Decimal("0.252"), None, None, None, None)  # this process: in flight
         assert await studio.runner.resume() == []
         assert studio.journal.get(dead.job_id).status == "unknown"
@@ -212,18 +212,24 @@ async def test_rows_left_mid_submit_by_a_dead_studio_become_unknown_not_resubmit
     assert submits(sim) == 0
 
 
+ME = {"host": "here", "pid": 10, "run": "mine"}
+
+
 @pytest.mark.parametrize(
     "submitter, age, alive, abandoned",
     [
-        ({"host": "here", "pid": 10}, 1.0, False, True),  # its process is gone
-        ({"host": "here", "pid": 10}, 1.0, True, False),  # still submitting
-        ({"host": "here", "pid": 10}, 500.0, True, True),  # older than any submit (pid reused)
-        ({"host": "elsewhere", "pid": 10}, 1.0, False, False),  # another machine's: wait for the window
-        ({"host": "elsewhere", "pid": 10}, 500.0, False, True),
+        ({"host": "here", "pid": 11, "run": "old"}, 1.0, False, True),  # its process is gone
+        ({"host": "here", "pid": 11, "run": "old"}, 1.0, True, False),  # another studio, still submitting
+        ({"host": "here", "pid": 10, "run": "old"}, 1.0, True, True),  # our pid, an earlier run: a restarted container
+        ({"host": "here", "pid": 10, "run": "mine"}, 1.0, True, False),  # our own submit in flight
+        ({"host": "here", "pid": 10, "run": "mine"}, 500.0, True, False),  # ours, however long it takes
+        ({"host": "here", "pid": 11, "run": "old"}, 500.0, True, True),  # older than any submit (pid reused)
+        ({"host": "elsewhere", "pid": 11, "run": "old"}, 1.0, False, False),  # another machine's: wait for the window
+        ({"host": "elsewhere", "pid": 11, "run": "old"}, 500.0, False, True),
         (None, 1.0, False, False),  # written before submitters were recorded
         (None, 500.0, False, True),
-        ({"host": "here", "pid": "10"}, 1.0, False, False),
+        ({"host": "here", "pid": "11", "run": "old"}, 1.0, False, False),
     ],
 )
 def test_submit_abandoned(submitter, age, alive, abandoned):
-    assert submit_abandoned(submitter, 1000.0 - age, now=1000.0, window=95.0, host="here", alive=lambda pid: alive) is abandoned
+    assert submit_abandoned(submitter, 1000.0 - age, now=1000.0, window=95.0, me=ME, alive=lambda pid: alive) is abandoned
