@@ -100,23 +100,28 @@ def sync_directory(path: Path) -> None:
         os.close(fd)
 
 
-def open_partial(directory: Path, name: str) -> tuple[Path, BinaryIO]:
-    """A new locked partial file for ``name`` in ``directory``: its path and unbuffered handle."""
-    path = directory / f".{name}.{uuid.uuid4().hex[:8]}.part"
+def open_partial(directory: Path, name: str, suffix: str = "") -> tuple[Path, BinaryIO]:
+    """A new locked partial file ``.NAME.XXXXXXXX.partSUFFIX`` in ``directory``: its path and unbuffered handle.
+
+    Keep the handle open until the file is renamed or deleted: the lock says a writer is alive.
+    (``suffix`` keeps an extension, for tools such as ffmpeg that pick a format from it.)
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f".{name}.{uuid.uuid4().hex[:8]}.part{suffix}"
     handle = open(path, "wb", buffering=0)
     fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # new file: never contended
     return path, handle
 
 
-def remove_dead_partials(directory: Path, name: str) -> int:
+def remove_dead_partials(directory: Path, name: str, suffix: str = "") -> int:
     """Delete partial files of ``name`` whose writer is gone (their lock is free); returns how many."""
     removed = 0
-    for path in directory.glob(f".{name}.*.part"):
+    for path in directory.glob(f".{name}.*.part{suffix}"):
         try:
             with open(path, "rb") as handle:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
                 path.unlink()
                 removed += 1
         except (BlockingIOError, FileNotFoundError):
-            continue  # being written by a live download, or already gone
+            continue  # being written by a live writer, or already gone
     return removed

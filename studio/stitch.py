@@ -3,16 +3,18 @@
 :func:`stitch` copies the streams when every clip has the same codec, size, frame rate and
 audio layout (fast, lossless), and re-encodes with ffmpeg's concat filter otherwise, adding
 silence to clips without audio so sound stays in sync. :func:`last_frame` extracts the final
-frame as a PNG for continuity. Outputs are written to a temporary file and renamed.
+frame as a PNG for continuity. Outputs are written to a locked temporary file and renamed.
 """
 
 from __future__ import annotations
 
 import os
-import uuid
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Literal, Sequence
+from typing import Iterator, Literal, Sequence
 
+from .filewriter import open_partial, remove_dead_partials
 from .render import RenderError, VideoInfo, probe, run_ffmpeg
 
 __all__ = ["StitchResult", "stitch", "last_frame", "compatible"]
@@ -38,9 +40,21 @@ def compatible(infos: Sequence[VideoInfo]) -> bool:
     )
 
 
-def _partial(out: Path) -> Path:
+@contextmanager
+def _partial(out: Path) -> Iterator[Path]:
+    """A locked temporary path beside ``out`` for ffmpeg to write, deleted unless renamed to ``out``.
+
+    Leftovers of a killed earlier attempt at the same ``out`` are removed first (see
+    :func:`studio.filewriter.remove_dead_partials`).
+    """
     out.parent.mkdir(parents=True, exist_ok=True)
-    return out.with_name(f".{out.stem}.{uuid.uuid4().hex[:8]}.part{out.suffix}")
+    remove_dead_partials(out.parent, out.stem, out.suffix)
+    tmp, handle = open_partial(out.parent, out.stem, out.suffix)
+    try:
+        yield tmp
+    finally:
+        handle.close()
+        tmp.unlink(missing_ok=True)
 
 
 def _check(result_code: int, stderr: str, what: str) -> None:
@@ -50,8 +64,10 @@ def _check(result_code: int, stderr: str, what: str) -> None:
 
 
 def _copy(clips: Sequence[Path], tmp: Path) -> None:
-    listing = tmp.with_suffix(".txt")
-    listing.write_text("".join(f"file '{p.resolve().as_posix()}'\n" for p in clips), encoding="utf-8")
+    # The concat list goes in the system's temporary folder, never beside the user's videos.
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as handle:
+        handle.write("".join(f"file '{p.resolve().as_posix()}'\n" for p in clips))
+    listing = Path(handle.name)
     try:
         done = run_ffmpeg(["-y", "-f", "concat", "-safe", "0", "-i", str(listing), "-c", "copy", "-movflags", "+faststart", str(tmp)])
         _check(done.returncode, done.stderr, "joining by stream copy")
@@ -96,27 +112,21 @@ def stitch(clips: Sequence[Path], out: Path, *, force: Literal["auto", "copy", "
     method: Literal["copy", "reencode"] = "copy" if compatible(infos) else "reencode"
     if force != "auto":
         method = force
-    tmp = _partial(out)
-    try:
+    with _partial(out) as tmp:
         if method == "copy":
             _copy(clips, tmp)
         else:
             _reencode(clips, infos, tmp)
         info = probe(tmp)
         os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
     return StitchResult(out, method, info)
 
 
 def last_frame(clip: Path, out: Path) -> Path:
     """The clip's final frame as a PNG (for the next clip's start image)."""
-    tmp = _partial(out)
-    try:
+    with _partial(out) as tmp:
         done = run_ffmpeg(["-y", "-sseof", "-0.5", "-i", str(clip), "-update", "1", str(tmp)])
         if done.returncode != 0 or not tmp.exists() or tmp.stat().st_size == 0:
             raise RenderError(f"could not take the last frame of {clip.name}")
         os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
     return out

@@ -172,6 +172,7 @@ def _crash_and_restart(server: SimulatorServer, home: Path, point: Point) -> str
     if board is not None:
         film = Path(json.loads(restart.stdout)["file"])
         assert abs(_seconds(film) - 9) < 0.2
+        assert not list(film.parent.glob(".*.part*")), sorted(f.name for f in film.parent.iterdir())  # no half-stitched film
         return f"video: stitched film {_seconds(film):.2f} s from {len(recorded)} clips"
     return f"video: {len(recorded)} clip(s) on disk"
 
