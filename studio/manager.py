@@ -13,6 +13,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import tempfile
 import threading
 import time
 from concurrent.futures import Future
@@ -33,6 +34,7 @@ from .journal import JobRecord
 from .runner import JobRunner, Progress
 from .service import Studio
 from .storyboard import Storyboard, plan
+from .stitch import last_frame
 from .storyboard_run import StoryboardRunner, StoryProgress
 from .validation import validate
 
@@ -343,6 +345,16 @@ class JobManager:
         """One of this browser's jobs, or None (also for another browser's job)."""
         record = self.studio.journal.get(job_id)
         return record if record is not None and record.owner == owner_id(owner_key) else None
+
+    def last_frame(self, owner_key: str, job_id: str) -> Path:
+        """The last frame of one of this browser's finished videos, as a PNG in a temporary folder.
+
+        Raises ValidationError when the job is not this browser's or its video is gone.
+        """
+        record = self.job(owner_key, job_id)
+        if record is None or record.status != "succeeded" or not record.files or not Path(record.files[0]).is_file():
+            raise ValidationError([Problem("job", "this video is not in this browser, or not on disk any more")])
+        return last_frame(Path(record.files[0]), Path(tempfile.mkdtemp(prefix="kling-frame-")) / "last-frame.png")
 
     def cancel(self, owner_key: str, job_id: str, visitor_token: str | None = None) -> str:
         """Cancel a queued job; says honestly when it can no longer be cancelled."""

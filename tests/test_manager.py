@@ -80,3 +80,14 @@ def test_offline_restart_resumes_in_flight_jobs(tmp_path):
         assert again.job_id == record.job_id and again.status == "succeeded" and again.files
     finally:
         second.stop()
+
+
+def test_last_frame_only_for_this_browsers_finished_video(manager):
+    job = manager.submit(Form(prompt="Wide shot of a harbour", duration=3), "alice-key")
+    with pytest.raises(ValidationError):  # not finished yet
+        manager.last_frame("alice-key", job.job_id)
+    assert manager.wait_idle(30)
+    frame = manager.last_frame("alice-key", job.job_id)
+    assert frame.suffix == ".png" and frame.stat().st_size > 0
+    with pytest.raises(ValidationError):  # another browser's video
+        manager.last_frame("bob-key", job.job_id)

@@ -69,6 +69,7 @@ class Handlers:
         self.form_outputs = [
             c["tier"], c["mode"], c["prompt_mode"], c["prompt"], c["negative_prompt"], c["duration"],
             c["aspect_ratio"], c["cfg_scale"], c["audio"], c["identity_anchor"], *shots.outputs,
+            c["start_image"], c["end_image"],
         ]
 
     # -- static bits --------------------------------------------------------------------
@@ -224,6 +225,8 @@ class Handlers:
                 if form.mode == "image-to-video":
                     note += " Upload the start image again (uploads are not kept)."
                 return (note, *self._form_values(form))
+            if action == "continue":
+                return self._continue(owner_key, record, request)
         except StudioError as exc:
             raise friendly(exc) from None
         return ("Unknown action.", *keep)
@@ -245,7 +248,14 @@ class Handlers:
         form = request_to_form(ep.model_id, request)
         return (f"Recipe loaded ({ep.label}). Check the cost, then Generate.", *self._form_values(form))
 
-    def _form_values(self, form: Form) -> list[Any]:
+    def _continue(self, owner_key: str, record: Any, request: Any) -> tuple[Any, ...]:
+        """The next clip: image to video from this video's last frame, with the same settings."""
+        frame = self.manager.last_frame(owner_key, record.job_id)
+        form = replace(request_to_form(record.model_id, request), mode="image-to-video")
+        note = "The last frame is the start image of the next clip: describe what happens next, check the cost, then Generate."
+        return (note, *self._form_values(form, start_image=str(frame), end_image=None))
+
+    def _form_values(self, form: Form, **images: Any) -> list[Any]:
         assert self.shots is not None
         rows = list(form.shots)
         n = len(self.shots.texts)
@@ -255,4 +265,6 @@ class Handlers:
             form.aspect_ratio, form.cfg_scale, form.audio, form.identity_anchor,
             *(gr.update(visible=i < len(rows)) for i in range(n)), len(rows),
             *(r.text for r in padded), *(r.seconds for r in padded), *(r.camera for r in padded), *(r.audio_cue for r in padded),
+            # Images are kept as they are unless given (uploads are not stored with a job).
+            images.get("start_image", gr.skip()), images.get("end_image", gr.skip()),
         ]

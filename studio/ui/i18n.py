@@ -74,6 +74,7 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "cancel": ("Cancel", "取消"),
     "download": ("Download", "下载"),
     "reuse": ("Reuse settings", "复用设置"),
+    "continue": ("Continue from its last frame", "从最后一帧继续"),
     "recipe": ("Recipe (JSON)", "配方（JSON）"),
     "promote": ("Promote to", "升级到"),
     "quote": ("quote", "预估"),

@@ -128,6 +128,7 @@ def gallery(records: Sequence[JobRecord], media_url: MediaUrl, lang: str = "en")
             f'<div class="video-actions"><a class="job-action" href="{url}&amp;download=1" download>{t("download", lang)}</a>'
             f'<a class="job-action" href="{url.replace("/studio/media/", "/studio/recipe/")}" download>{t("recipe", lang)}</a>'
             f'<button class="job-action" data-action="reuse" data-job="{_e(record.job_id)}">{t("reuse", lang)}</button>'
+            f'<button class="job-action" data-action="continue" data-job="{_e(record.job_id)}">{t("continue", lang)}</button>'
             f"{promote}</div></div>"
         )
     if not cards:

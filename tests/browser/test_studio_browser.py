@@ -347,3 +347,29 @@ def test_ab_prompts_make_one_video_per_prompt(studio, new_context):
     prompts = [json.loads(r["request"]).get("prompt", "") for r in studio.journal_rows()]
     prompts = sorted(p for p in prompts if p.endswith(("lighthouse at dawn", "lighthouse in a storm")))
     assert prompts == ["Close-up, handheld: the same lighthouse in a storm", "Wide shot, slow push-in on a red lighthouse at dawn"]
+
+
+def test_continue_from_the_last_frame_starts_the_next_clip_where_this_one_ends(studio, new_context, tmp_path):
+    start, end = tmp_path / "red.png", tmp_path / "blue.png"
+    Image.new("RGB", (1280, 720), (200, 40, 40)).save(start)
+    Image.new("RGB", (1280, 720), (40, 40, 200)).save(end)
+    page = open_studio(new_context(), studio)
+    page.locator("#mode label").filter(has=page.locator('input[value="image-to-video"]')).click()
+    page.locator("#start-image input[type=file]").set_input_files(start)
+    page.locator("#end-image input[type=file]").set_input_files(end)
+    page.wait_for_selector("#end-image img")
+    first = generate(page, "Slow dolly-in; the red wall turns blue", 3)
+    wait_for_video(page, first)
+
+    page.click(f'#gallery .video-card[data-job="{first}"] button[data-action="continue"]')
+    page.wait_for_function("() => /last frame is the start image/.test(document.querySelector('#notice').textContent)")
+    page.wait_for_selector("#start-image img")
+    assert page.locator('#mode input[value="image-to-video"]').is_checked()
+    assert page.locator("#end-image img").count() == 0  # the next clip ends where its own prompt goes
+
+    second = generate(page, "The camera keeps moving; the blue wall glows", 3)
+    sel = wait_for_video(page, second)
+    r, g, b = page.evaluate(FRAMES_JS, sel)["first"]
+    assert b > 150 and r < 100, (r, g, b)  # it starts on the first clip's last frame: blue
+    body = json.loads(job_row(studio, second)["payload"])
+    assert body["start_image_url"] and "end_image_url" not in body
