@@ -227,7 +227,9 @@ class _SocketStream(httpcore.AsyncNetworkStream):
 class _TLSStream(httpcore.AsyncNetworkStream):
     """TLS over a :class:`_SocketStream`'s socket: ``ssl.SSLObject`` between two memory BIOs."""
 
-    def __init__(self, sock: socket.socket, tls: ssl.SSLObject, incoming: ssl.MemoryBIO, outgoing: ssl.MemoryBIO, read_size: int) -> None:
+    def __init__(
+        self, sock: socket.socket, tls: ssl.SSLObject, incoming: ssl.MemoryBIO, outgoing: ssl.MemoryBIO, read_size: int
+    ) -> None:
         self._sock, self._tls, self._in, self._out, self._read_size = sock, tls, incoming, outgoing, read_size
 
     @classmethod
@@ -276,7 +278,7 @@ class _TLSStream(httpcore.AsyncNetworkStream):
         # the socket is waited on only when nothing is left to decrypt.
         want = max(max_bytes, self._read_size)
         parts: list[bytes] = []
-        size = 0
+        size, ended = 0, False
         try:
             async with asyncio.timeout(timeout):
                 await asyncio.sleep(0)  # the loop gets a turn, as with plain reads
@@ -285,9 +287,10 @@ class _TLSStream(httpcore.AsyncNetworkStream):
                         piece = self._tls.read(want - size)
                     except ssl.SSLWantReadError:
                         await self._flush()  # e.g. an answer to a key update
-                        if parts:
+                        if parts or ended:
                             break  # return what is decrypted rather than wait for more
-                        await self._fill()  # at the end, the BIO's EOF makes the next read say how it ended
+                        # At the end, the BIO's EOF makes the next read say how it ended.
+                        ended = not await self._fill()
                         continue
                     except (ssl.SSLEOFError, ssl.SSLZeroReturnError):
                         break  # closed (with or without close_notify); h11 judges the body
