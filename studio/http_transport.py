@@ -210,18 +210,7 @@ class _SocketStream(httpcore.AsyncNetworkStream):
         return await _TLSStream.connect(self._sock, ssl_context, server_hostname, self._read_size, timeout)
 
     def get_extra_info(self, info: str) -> Any:
-        if info == "socket":
-            return self._sock
-        if info == "is_readable":  # the pool's check that an idle connection is still open
-            return _readable(self._sock)
-        try:
-            if info == "client_addr":
-                return self._sock.getsockname()
-            if info == "server_addr":
-                return self._sock.getpeername()
-        except OSError:
-            return None
-        return None
+        return _socket_info(self._sock, info)
 
 
 class _TLSStream(httpcore.AsyncNetworkStream):
@@ -329,18 +318,25 @@ class _TLSStream(httpcore.AsyncNetworkStream):
     def get_extra_info(self, info: str) -> Any:
         if info == "ssl_object":
             return self._tls
-        if info == "is_readable":
-            return self._in.pending > 0 or _readable(self._sock)
-        if info == "socket":
-            return self._sock
-        try:
-            if info == "client_addr":
-                return self._sock.getsockname()
-            if info == "server_addr":
-                return self._sock.getpeername()
-        except OSError:
-            return None
+        if info == "is_readable" and self._in.pending:  # received, not yet decrypted
+            return True
+        return _socket_info(self._sock, info)
+
+
+def _socket_info(sock: socket.socket, info: str) -> Any:
+    """httpcore's ``get_extra_info`` for a socket: the socket, whether it is readable, its addresses."""
+    if info == "socket":
+        return sock
+    if info == "is_readable":  # the pool's check that an idle connection is still open
+        return _readable(sock)
+    try:
+        if info == "client_addr":
+            return sock.getsockname()
+        if info == "server_addr":
+            return sock.getpeername()
+    except OSError:
         return None
+    return None
 
 
 def _readable(sock: socket.socket) -> bool:

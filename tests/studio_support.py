@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +49,9 @@ def studio_for(server: SimulatorServer, data_dir: Path, **changes: Any) -> Studi
     return Studio(settings_for(server, data_dir, **changes), Token(SIM_TOKEN, "test"))
 
 
-def cli_env(monkeypatch, server: SimulatorServer, home: Path, **extra: str) -> None:
-    """Point ``python -m studio`` (in this process or a child) at the simulator."""
-    values = {
+def studio_env(server: SimulatorServer, home: Path, **extra: str) -> dict[str, str]:
+    """The variables that point ``python -m studio`` at the simulator, with ``home`` as STUDIO_HOME."""
+    return {
         "RUNCOMFY_MODEL_API_BASE": server.api_base,
         "RUNCOMFY_SERVERLESS_API_BASE": f"{server.base_url}/prod/v2",
         "RUNCOMFY_TOKEN": SIM_TOKEN,
@@ -60,8 +61,18 @@ def cli_env(monkeypatch, server: SimulatorServer, home: Path, **extra: str) -> N
         "STUDIO_BACKOFF_BASE": "0.01",
         **extra,
     }
-    for k, v in values.items():
+
+
+def cli_env(monkeypatch, server: SimulatorServer, home: Path, **extra: str) -> None:
+    """Point ``python -m studio`` in this process at the simulator."""
+    for k, v in studio_env(server, home, **extra).items():
         monkeypatch.setenv(k, v)
+
+
+def child_env(server: SimulatorServer, home: Path, **extra: str) -> dict[str, str]:
+    """The environment of a ``python -m studio`` child process pointed at the simulator."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("RUNCOMFY_", "STUDIO_", "GRADIO_"))}
+    return inherited | studio_env(server, home, **extra)
 
 
 def submits(server: SimulatorServer) -> int:

@@ -14,7 +14,7 @@ import pytest
 from studio.journal import open_journal
 
 from .sim_support import wait_until
-from .studio_support import SIM_TOKEN, sim, simulator, submits  # noqa: F401
+from .studio_support import child_env, sim, simulator, submits  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 T2V = "kling/kling-3.0/standard/text-to-video"
@@ -22,16 +22,7 @@ INPUT = json.dumps({"prompt": "wide shot of a harbour at dawn", "duration": 3})
 
 
 def env_for(server, home):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RUNCOMFY_")}
-    env.update(
-        RUNCOMFY_MODEL_API_BASE=server.api_base,
-        RUNCOMFY_SERVERLESS_API_BASE=f"{server.base_url}/prod/v2",
-        RUNCOMFY_TOKEN=SIM_TOKEN,
-        STUDIO_EXTRA_DOWNLOAD_HOSTS="127.0.0.1",
-        STUDIO_HOME=str(home),
-        STUDIO_POLL_SECS="0.1",
-    )
-    return env
+    return child_env(server, home, STUDIO_POLL_SECS="0.1")
 
 
 def start(server, home, out, *args):

@@ -44,9 +44,9 @@ from studio.runner import INTERRUPTED_SUBMIT
 from studio.simulator import SimulatorConfig, SimulatorServer
 
 from .sim_support import wait_until
+from .studio_support import child_env
 
 ROOT = Path(__file__).resolve().parents[1]
-TOKEN = "sim-token"
 T2V = "kling/kling-3.0/standard/text-to-video"
 SUBMIT_SECONDS = 0.3  # how long the simulator takes to answer a submit (after accepting it)
 CONFIG = SimulatorConfig(queue_seconds=0.4, run_seconds=0.6, download_bytes_per_second=150_000)
@@ -180,17 +180,7 @@ def _crash_and_restart(server: SimulatorServer, home: Path, point: Point) -> str
 # -- the studio as a process ------------------------------------------------------------------
 
 def _env(server: SimulatorServer, home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("RUNCOMFY_", "STUDIO_", "GRADIO_"))}
-    env.update(
-        RUNCOMFY_MODEL_API_BASE=server.api_base,
-        RUNCOMFY_SERVERLESS_API_BASE=f"{server.base_url}/prod/v2",
-        RUNCOMFY_TOKEN=TOKEN,
-        STUDIO_EXTRA_DOWNLOAD_HOSTS="127.0.0.1",
-        STUDIO_HOME=str(home),
-        STUDIO_POLL_SECS="0.1",
-        STUDIO_BACKOFF_BASE="0.05",
-    )
-    return env
+    return child_env(server, home, STUDIO_POLL_SECS="0.1", STUDIO_BACKOFF_BASE="0.05")
 
 
 def _storyboard(home: Path, point: Point) -> Path:

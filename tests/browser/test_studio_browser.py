@@ -202,16 +202,21 @@ def test_text_to_video_from_an_empty_page_to_a_playing_video(studio, new_context
     assert json.loads(row["payload"])["duration"] == 4
 
 
-def test_image_to_video_with_start_and_end_images_plays(studio, new_context, tmp_path):
-    start, end = tmp_path / "start.png", tmp_path / "end.png"
+def red_to_blue(page: Any, folder: Path) -> None:
+    """Image to video with a red start image and a blue end image, uploaded through the page."""
+    start, end = folder / "red.png", folder / "blue.png"
     Image.new("RGB", (1280, 720), (200, 40, 40)).save(start)
     Image.new("RGB", (1280, 720), (40, 40, 200)).save(end)
-    page = open_studio(new_context(), studio)
     page.locator("#mode label").filter(has=page.locator('input[value="image-to-video"]')).click()
     page.locator("#start-image input[type=file]").set_input_files(start)
     page.locator("#end-image input[type=file]").set_input_files(end)
     page.wait_for_selector("#start-image img")
     page.wait_for_selector("#end-image img")
+
+
+def test_image_to_video_with_start_and_end_images_plays(studio, new_context, tmp_path):
+    page = open_studio(new_context(), studio)
+    red_to_blue(page, tmp_path)
 
     job_id = generate(page, "Slow dolly-in; the red wall fades to blue")
     try:
@@ -350,14 +355,8 @@ def test_ab_prompts_make_one_video_per_prompt(studio, new_context):
 
 
 def test_continue_from_the_last_frame_starts_the_next_clip_where_this_one_ends(studio, new_context, tmp_path):
-    start, end = tmp_path / "red.png", tmp_path / "blue.png"
-    Image.new("RGB", (1280, 720), (200, 40, 40)).save(start)
-    Image.new("RGB", (1280, 720), (40, 40, 200)).save(end)
     page = open_studio(new_context(), studio)
-    page.locator("#mode label").filter(has=page.locator('input[value="image-to-video"]')).click()
-    page.locator("#start-image input[type=file]").set_input_files(start)
-    page.locator("#end-image input[type=file]").set_input_files(end)
-    page.wait_for_selector("#end-image img")
+    red_to_blue(page, tmp_path)
     first = generate(page, "Slow dolly-in; the red wall turns blue", 3)
     wait_for_video(page, first)
 
