@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
 import time
 from typing import Any, Callable
 
@@ -92,3 +94,22 @@ def finish(anon: httpx.Client, request_id: str) -> dict[str, Any]:
     response = anon.post(f"/_sim/jobs/{request_id}/freeze", json={"state": "completed"})
     assert response.status_code == 200 and response.json()["state"] == "completed", response.text
     return response.json()
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (free when asked)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def stop_process(proc: subprocess.Popen[Any], timeout: float = 10.0) -> None:
+    """SIGTERM, then SIGKILL if it has not ended within ``timeout`` seconds; waits either way."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout)

@@ -43,7 +43,7 @@ from studio.journal import JobRecord, open_journal
 from studio.runner import INTERRUPTED_SUBMIT
 from studio.simulator import SimulatorConfig, SimulatorServer
 
-from .sim_support import wait_until
+from .sim_support import free_port, wait_until
 from .studio_support import child_env
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -235,7 +235,7 @@ class _WebStudio:
 
     def __init__(self, server: SimulatorServer, home: Path) -> None:
         self.home = home
-        self.port = _free_port()
+        self.port = free_port()
         env = _env(server, home) | {"GRADIO_SERVER_PORT": str(self.port)}
         self.proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         self.url = f"http://127.0.0.1:{self.port}/"
@@ -274,14 +274,6 @@ class _WebStudio:
         unknown = [r for r in rows if r.status == "unknown"]
         message = "\n".join(r.error or "" for r in unknown)
         return subprocess.CompletedProcess(self.proc.args, 1 if unknown else 0, "", message or stderr)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # -- reading results --------------------------------------------------------------------------

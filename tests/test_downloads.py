@@ -17,6 +17,8 @@ from studio.http import HttpClient
 from studio.http_transport import BulkReadTransport, bulk_read_mounts
 from studio.simulator import SimulatorConfig, SimulatorServer
 
+from .sim_support import free_port
+
 
 def test_only_output_is_scanned_in_first_seen_order():
     output = {
@@ -226,12 +228,6 @@ async def test_a_failing_disk_write_surfaces_and_the_partial_is_deleted(sim, tmp
     assert list(tmp_path.iterdir()) == []
 
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 async def test_bulk_transport_raises_httpx_errors():
     listener = socket.socket()  # accepts connections (backlog) but never answers
     listener.bind(("127.0.0.1", 0))
@@ -239,7 +235,7 @@ async def test_bulk_transport_raises_httpx_errors():
     silent = listener.getsockname()[1]
     async with httpx.AsyncClient(transport=BulkReadTransport()) as client:
         with pytest.raises(httpx.ConnectError):
-            await client.get(f"http://127.0.0.1:{_closed_port()}/")
+            await client.get(f"http://127.0.0.1:{free_port()}/")
         with pytest.raises(httpx.ReadTimeout):
             await client.get(f"http://127.0.0.1:{silent}/", timeout=httpx.Timeout(5, read=0.2))
     listener.close()

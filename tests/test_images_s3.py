@@ -36,6 +36,8 @@ from studio.images import (
     publish_checked,
 )
 
+from .sim_support import free_port, stop_process
+
 ACCESS_KEY, SECRET_KEY = "AKIDEXAMPLE", "SECRETEXAMPLE123"
 BUCKET = "studio-inputs"
 AUTHOR = "Jane Q. Photographer"
@@ -47,12 +49,6 @@ def _rclone() -> str | None:
     if beside.is_file() and os.access(beside, os.X_OK):
         return str(beside)
     return found
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +63,7 @@ def s3_server(tmp_path_factory):
         pytest.skip(reason)
     root = tmp_path_factory.mktemp("s3")
     (root / BUCKET).mkdir()
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [binary, "serve", "s3", "--config", "/dev/null", "--addr", f"127.0.0.1:{port}",
          "--auth-key", f"{ACCESS_KEY},{SECRET_KEY}", str(root)],
@@ -87,12 +83,7 @@ def s3_server(tmp_path_factory):
                 time.sleep(0.02)
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
+        stop_process(process, 5)
         if process.stderr:
             process.stderr.close()
 
@@ -207,7 +198,7 @@ async def test_secrets_stay_out_of_reprs_and_messages(s3_server, tmp_path, http,
 
 
 async def test_unreachable_store_is_a_message(tmp_path, http, photo):
-    host = S3Host(settings_for(f"http://127.0.0.1:{_free_port()}", tmp_path, connect_timeout=0.5))
+    host = S3Host(settings_for(f"http://127.0.0.1:{free_port()}", tmp_path, connect_timeout=0.5))
     with pytest.raises(UploadError, match="could not reach the S3 store.*STUDIO_S3_ENDPOINT_URL") as caught:
         await host.publish(photo)
     assert SECRET_KEY not in str(caught.value)
