@@ -19,11 +19,15 @@ Messages are written for the person at the keyboard; none contains a token.
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
 __all__ = [
     "Problem",
+    "one_line",
+    "shown_field",
     "StudioError",
     "ValidationError",
     "ConfigError",
@@ -48,15 +52,74 @@ __all__ = [
 ]
 
 
+def one_line(text: str) -> str:
+    """``text`` with every unprintable character (newlines, tabs, controls, line separators,
+    lone surrogates) shown as its escape, as ``repr`` shows it, so it stays on one line."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+# A shot's key after its list and position, e.g. ``shots[2].zoom`` (the key may be odd).
+_PATH_HEAD = re.compile(r"^[A-Za-z0-9_]+\[\d+\]\.")
+# A variant's label before the field it concerns, e.g. ``tier pro: duration`` (studio/variants.py).
+_LABEL = re.compile(r"^[^\s:\"\\]+ [^\s:\"\\]+: ")
+
+
+def _plain(name: str) -> bool:
+    """A name that reads unambiguously as it is: printable, no ":", quote or backslash, no
+    space at either end. An empty key, shown as ``""``, counts as plain."""
+    if name == '""':
+        return True
+    return bool(name) and name == name.strip() and name.isprintable() and not any(ch in name for ch in ':"\\')
+
+
+def _escaped(ch: str) -> str:
+    """One character as JSON's ``\\uXXXX`` escape (a surrogate pair beyond the BMP)."""
+    code = ord(ch)
+    if code > 0xFFFF:
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a JSON string literal that stays on one line and holds no ":" (so a problem
+    line's field always ends at its first ": "): unprintable characters and ":" are escaped."""
+    dumped = json.dumps(text, ensure_ascii=False)  # escapes quotes, backslashes and C0 controls
+    return "".join(_escaped(ch) if ch == ":" or not ch.isprintable() else ch for ch in dumped)
+
+
+def shown_field(field: str) -> str:
+    r"""How a problem's field is shown: as it is when plain (``duration``, ``shots[2].camera``,
+    ``start image``, a variant's ``tier pro: duration``), else quoted as a JSON string, so a key
+    the user typed with a ":", a newline, a quote or edge spaces is shown unambiguously on one
+    line: ``":"`` is shown as ``"\u003a"``, and a shot's odd key is quoted after its plain
+    ``shots[2].`` (``shots[2]."a\u003ab"``). The quoted form, read as JSON, is the exact key."""
+    label = _LABEL.match(field)
+    if label:
+        return label.group() + shown_field(field[label.end():])
+    head = _PATH_HEAD.match(field)
+    if head:
+        key = field[head.end():]
+        return field if _plain(key) else head.group() + _quoted(key)
+    return field if _plain(field) else _quoted(field)
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input, naming the field it concerns."""
+    """One thing wrong with an input, naming the field it concerns.
+
+    ``field`` is the name as the user wrote it (a key may hold any text); ``str()`` gives the
+    one-line form ``field: message`` with an odd field name quoted (see :func:`shown_field`)
+    and any unprintable character escaped.
+    """
 
     field: str
     message: str
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
+        return f"{shown_field(self.field)}: {one_line(self.message)}"
 
 
 class StudioError(Exception):

@@ -181,10 +181,16 @@ def parse_script(text: str) -> tuple[Shot, ...]:
 
     Blank lines and lines starting with ``#`` are skipped; problems name the line.
     """
+    from .bounds import MAX_STORYBOARD_SHOTS as MAX_SCRIPT_SHOTS
     from .errors import Problem, ValidationError
 
     shots, problems = [], []
-    for number, line in enumerate(text.splitlines(), 1):
+    lines = text.splitlines()
+    if len(lines) > 4 * MAX_SCRIPT_SHOTS:
+        raise ValidationError([Problem("script", f"has {len(lines):,} lines; a storyboard holds at most {MAX_SCRIPT_SHOTS} shots")])
+    for number, line in enumerate(lines, 1):
+        if len(problems) >= 20:  # enough to fix; the rest is not read
+            break
         line = line.strip()
         if not line or line.startswith("#"):
             continue
@@ -193,14 +199,16 @@ def parse_script(text: str) -> tuple[Shot, ...]:
             problems.append(Problem(f"script line {number}", "write it as: seconds | camera | what happens"))
             continue
         seconds_text, rest = parts[0].rstrip("s").strip(), parts[1:]
-        if not seconds_text.isdigit() or int(seconds_text) < 1:
-            problems.append(Problem(f"script line {number}", f"{parts[0]!r} is not a whole number of seconds"))
+        if not (seconds_text.isascii() and seconds_text.isdigit()) or len(seconds_text) > 4 or int(seconds_text) < 1:
+            problems.append(Problem(f"script line {number}", f"{parts[0][:20]!r} is not a whole number of seconds"))
             continue
         camera, action = (rest[0], " | ".join(rest[1:])) if len(rest) > 1 else ("", rest[0])
         if not action:
             problems.append(Problem(f"script line {number}", "says nothing about what happens"))
             continue
         shots.append(Shot(action, int(seconds_text), camera))
+    if len(shots) > MAX_SCRIPT_SHOTS:
+        problems.append(Problem("script", f"has {len(shots)} shots; a storyboard holds at most {MAX_SCRIPT_SHOTS} ({len(shots) - MAX_SCRIPT_SHOTS} too many)"))
     if problems:
         raise ValidationError(problems)
     return tuple(shots)

@@ -59,8 +59,12 @@ def start_simulator(settings: Settings, **config: Any) -> tuple[Any, Settings, T
     options = {"image_fetch": "required", "http_image_hosts": (host,), "persist_jobs": True, **config}
     data_dir = settings.data_dir / "simulator"
     server = _start_on_previous_port(SimulatorServer, SimulatorConfig(**options), data_dir, host)
+    # Only the simulator's own upload host is trusted over http: this host and this port.
+    own_host = f"{host}:{server.port}"
+    if "http_image_hosts" not in config:
+        server.set_config(server.config.with_changes(http_image_hosts=(own_host,)))
     sim_settings = settings.evolve(
-        http_image_hosts=tuple(dict.fromkeys((*settings.http_image_hosts, host))),
+        http_image_hosts=tuple(dict.fromkeys((*settings.http_image_hosts, own_host))),
         backend="offline",
         api_base=server.api_base,
         account_base=f"{server.base_url}/prod/v2",

@@ -60,6 +60,9 @@ def read_recipe_text(text: str) -> tuple[Endpoint, GenerationRequest] | Storyboa
     try:
         data = json.loads(text)
     except (ValueError, RecursionError) as exc:
-        reason = "it is nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        if isinstance(exc, json.JSONDecodeError):
+            reason = f"not JSON: the first error is at line {exc.lineno}, column {exc.colno}"
+        else:
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else "a number too long to read"
         raise ValidationError([Problem("recipe", f"this file is not a JSON recipe ({reason})")]) from None
     return read_recipe(data)

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from .bounds import MAX_STORYBOARD_SHOTS
 from .catalog import LIMITS, Endpoint, endpoint
 from .errors import Problem, ValidationError
 from .models import GenerationRequest, Shot
@@ -155,7 +156,10 @@ def storyboard_from_json(data: Any) -> Storyboard:
     problems: list[Problem] = []
     known = {"title", "tier", "mode", "aspect_ratio", "audio", "continuity", "negative_prompt", "start_image_url", "shots", "kind", "version"}
     problems += [Problem(str(k) or "\"\"", "unknown field in a storyboard") for k in data if k not in known]
-    shots = parse_shots(data.get("shots", []), "shots", problems)
+    raw_shots = data.get("shots", [])
+    if isinstance(raw_shots, list) and len(raw_shots) > MAX_STORYBOARD_SHOTS:
+        raise ValidationError([Problem("shots", f"{len(raw_shots):,} shots; a storyboard holds at most {MAX_STORYBOARD_SHOTS} ({len(raw_shots) - MAX_STORYBOARD_SHOTS:,} too many)")])
+    shots = parse_shots(raw_shots, "shots", problems)
     tier, mode = data.get("tier", "standard"), data.get("mode", "text-to-video")
     if tier not in ("standard", "pro", "4k"):
         problems.append(Problem("tier", f"{tier!r} is not standard, pro or 4k"))

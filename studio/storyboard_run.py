@@ -99,7 +99,10 @@ class StoryboardRunner:
             files.append(Path(record.files[0]))
         emit(StoryProgress(0, len(clips), "stitching", f"{len(files)} clips"))
         title = "".join(c if c.isalnum() or c in "-_" else "-" for c in (board.title or board.key))[:60]
-        result: StitchResult = await asyncio.to_thread(stitch, files, output_dir / f"{title}.mp4")
+        # A named run (a browser's) keeps its film in its own folder: two owners' storyboards
+        # with one title never share a file.
+        film_dir = work if group else output_dir
+        result: StitchResult = await asyncio.to_thread(stitch, files, film_dir / f"{title}.mp4")
         emit(StoryProgress(0, len(clips), "done", str(result.path)))
         return StoryboardResult(key, result.path, result.method, result.info.duration, tuple(records), tuple(reused))
 

@@ -1,6 +1,8 @@
 """A/B variants: N versions of one setup, by tier, by prompt, by seed or as plain takes. Pure.
 
-Each :class:`Variant` has a label that says how it differs. A seed variant is refused when the
+Each :class:`Variant` has a label that says how it differs. The values are bounded (see
+:mod:`studio.bounds`) before any variant is built: a list of a thousand tiers or a billion takes
+is refused unread. A seed variant is refused when the
 endpoint's schema offers no seed (RunComfy's Kling 3.0 has none), never silently dropped.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+from .bounds import MAX_JOBS_PER_ACTION, choice_list, text_list, whole_number
 from .catalog import Endpoint, endpoint
 from .errors import Problem, ValidationError
 from .models import GenerationRequest
@@ -19,7 +22,7 @@ from .validation import validate
 
 __all__ = ["MIN_VARIANTS", "MAX_VARIANTS", "Variant", "by_tier", "by_prompt", "by_seed", "takes", "quote_variants"]
 
-MIN_VARIANTS, MAX_VARIANTS = 2, 8
+MIN_VARIANTS, MAX_VARIANTS = 2, MAX_JOBS_PER_ACTION
 
 
 @dataclass(frozen=True)
@@ -32,8 +35,10 @@ class Variant:
 
 
 def _checked(variants: list[Variant]) -> list[Variant]:
-    if not MIN_VARIANTS <= len(variants) <= MAX_VARIANTS:
-        raise ValidationError([Problem("variants", f"{len(variants)} variants; choose {MIN_VARIANTS}-{MAX_VARIANTS}")])
+    if len(variants) > MAX_VARIANTS:
+        raise ValidationError([Problem("variants", f"{len(variants)} variants; at most {MAX_VARIANTS} paid jobs per action ({len(variants) - MAX_VARIANTS} too many)")])
+    if len(variants) < MIN_VARIANTS:
+        raise ValidationError([Problem("variants", f"{len(variants)} distinct variant(s); choose {MIN_VARIANTS}-{MAX_VARIANTS}")])
     problems = []
     for v in variants:
         problems += [Problem(f"{v.label}: {p.field}", p.message) for p in validate(v.request, v.endpoint)]
@@ -44,15 +49,15 @@ def _checked(variants: list[Variant]) -> list[Variant]:
 
 def by_tier(ep: Endpoint, request: GenerationRequest, tiers: Sequence[str]) -> list[Variant]:
     """The same request on several tiers."""
-    unknown = [t for t in tiers if t not in ("standard", "pro", "4k")]
-    if unknown:
-        raise ValidationError([Problem("tiers", f"{', '.join(unknown)}: not standard, pro or 4k")])
-    return _checked([Variant(f"tier {t}", endpoint(t, ep.mode.key), request) for t in dict.fromkeys(tiers)])
+    chosen = choice_list(list(tiers) if isinstance(tiers, (list, tuple)) else tiers, "tiers", ("standard", "pro", "4k"))
+    return _checked([Variant(f"tier {t}", endpoint(t, ep.mode.key), request) for t in chosen])
 
 
 def by_prompt(ep: Endpoint, request: GenerationRequest, prompts: Sequence[str]) -> list[Variant]:
-    """The same settings with alternative prompts."""
-    return _checked([Variant(f"prompt {i}", ep, request.evolve(prompt=p, shots=())) for i, p in enumerate(prompts, 1)])
+    """The same settings with alternative prompts (repeated prompts count once)."""
+    items = text_list(list(prompts) if isinstance(prompts, tuple) else prompts, "prompts", max_items=4 * MAX_VARIANTS)
+    distinct = list(dict.fromkeys(p.strip() for p in items))
+    return _checked([Variant(f"prompt {i}", ep, request.evolve(prompt=p, shots=())) for i, p in enumerate(distinct, 1)])
 
 
 def by_seed(ep: Endpoint, request: GenerationRequest, seeds: Sequence[int]) -> list[Variant]:
@@ -61,11 +66,15 @@ def by_seed(ep: Endpoint, request: GenerationRequest, seeds: Sequence[int]) -> l
         raise ValidationError(
             [Problem("seeds", f"{ep.model_id} does not offer a seed; use takes, tiers or prompt alternatives instead")]
         )
-    return _checked([Variant(f"seed {s}", ep, request.evolve(seed=s)) for s in seeds])
+    if not isinstance(seeds, (list, tuple)) or len(seeds) > 4 * MAX_VARIANTS:
+        raise ValidationError([Problem("seeds", f"give a list of at most {MAX_VARIANTS} whole numbers")])
+    values = list(dict.fromkeys(whole_number(s, f"seeds[{i}]", 0, 2**31 - 1) for i, s in enumerate(seeds, 1)))
+    return _checked([Variant(f"seed {s}", ep, request.evolve(seed=s)) for s in values])
 
 
 def takes(ep: Endpoint, request: GenerationRequest, n: int) -> list[Variant]:
     """``n`` takes of the same request (the model varies on its own)."""
+    n = whole_number(n, "takes", MIN_VARIANTS, MAX_VARIANTS)
     return _checked([Variant(f"take {i}", ep, request) for i in range(1, n + 1)])
 
 

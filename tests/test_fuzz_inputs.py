@@ -535,7 +535,7 @@ def test_fixed_cli_lines_name_their_field(text, line):
         ('{"kind": "kling-studio/storyboard", "version": 1, "storyboard": {}}', "shots: a storyboard needs at least one shot"),  # was a traceback
         ('{"kind": "kling-studio/storyboard", "version": 1, "storyboard": {"": 1, "shots": []}}', '"": unknown field in a storyboard'),  # was named ""
         ('{"kind": "kling-studio/job", "version": 1, "": 1}', '"": unknown field in a recipe'),
-        ("[" * 50_000, "recipe: this file is not a JSON recipe (it is nested too deeply)"),  # the page's reader raised RecursionError
+        ("[" * 50_000, "recipe: this file is not a JSON recipe (nested too deeply)"),  # the page's reader raised RecursionError
     ],
 )
 def test_fixed_recipe_crashes_name_their_field(tmp_path, text, line):

@@ -311,3 +311,25 @@ async def test_a_pinned_fetch_still_verifies_the_certificate_for_the_host_name(t
         assert probe.status == 200 and probe.body == f"images.test:{port}".encode()
         with pytest.raises(NetworkError):  # same address, a name the certificate does not cover
             await http.probe_public(f"https://other.test:{port}/a.jpg", cap_bytes=100, timeout=5, connect_to="127.0.0.1")
+
+
+async def test_the_allowance_is_for_http_on_that_exact_host_and_port_only():
+    # Offline mode trusts the simulator's upload host over http; an https URL on the same host
+    # (or a loopback host on another port) gets the full guard and is refused as loopback.
+    allowed = ("127.0.0.1:8765",)
+    for url in ("https://127.0.0.1:8765/uploads/a.jpg", "https://127.0.0.1:9999/uploads/a.jpg", "https://127.0.0.1/a.jpg"):
+        with pytest.raises(UploadError, match="loopback"):
+            await check(url, Web({}), allow_http_hosts=allowed)
+    with pytest.raises(UploadError, match="https://"):
+        await check("http://127.0.0.1:8766/uploads/a.jpg", Web({}), allow_http_hosts=allowed)
+
+
+def test_offline_settings_trust_only_the_simulators_own_port(tmp_path):
+    from studio.offline import start_simulator
+
+    server, settings, _ = start_simulator(Settings(data_dir=tmp_path), render=False)
+    try:
+        assert settings.http_image_hosts == (f"127.0.0.1:{server.port}",)
+        assert server.config.http_image_hosts == (f"127.0.0.1:{server.port}",)
+    finally:
+        server.stop()

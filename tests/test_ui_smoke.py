@@ -4,6 +4,7 @@ import json
 import threading
 import time
 
+import httpx
 import pytest
 import uvicorn
 from gradio_client import Client
@@ -67,7 +68,9 @@ def test_storyboards_variants_and_recipes_through_the_api(studio_url, tmp_path):
             break
         time.sleep(0.1)
     print("storyboard took", time.monotonic() - started)
-    assert state["stage"] == "done" and state["file"].endswith(".mp4"), state
+    assert state["stage"] == "done" and "file" not in state, state  # never a server path
+    film = httpx.get(studio_url.rstrip("/") + state["video_url"], timeout=30)
+    assert film.status_code == 200 and film.headers["content-type"] == "video/mp4" and len(film.content) > 1000
     assert sorted((c["clip"], c["status"]) for c in state["clips"]) == [(0, "succeeded"), (1, "succeeded")]
     with pytest.raises(Exception):
         client.predict("bob", run["run_id"], api_name="/storyboard_status")

@@ -1,7 +1,9 @@
 """``python -m studio``: the studio's headless twin.
 
 Each command module registers its sub-commands; ``main`` parses, dispatches and turns a
-:class:`~studio.cli.exits.CliError` into lines on stderr and an exit code (sysexits).
+:class:`~studio.cli.exits.CliError` into lines on stderr and an exit code (sysexits). Every
+problem is one line: a newline or other control character in a value the user typed is shown
+escaped (``'\\n0'``), never printed raw.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import argparse
 import sys
 from typing import NoReturn, Sequence
 
+from ..errors import one_line
 from . import jobs, offline, projects, simulator_cmd
 from .exits import USAGE, CliError
 
@@ -21,8 +24,24 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        print(f"{self.prog}: error: {one_line(message)}", file=sys.stderr)
         raise SystemExit(USAGE)
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        """As argparse's, but unrecognized arguments are quoted when odd (``'\\n0'``, ``'a b'``),
+        as argparse quotes an invalid choice, so the error stays one unambiguous line."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            self.error("unrecognized arguments: " + " ".join(_shown_arg(a) for a in extras))
+        return parsed
+
+
+def _shown_arg(arg: str) -> str:
+    """A command-line argument as an error shows it: as it is when plain, else its ``repr``."""
+    plain = bool(arg) and arg.isprintable() and not any(ch.isspace() or ch in "'\"\\" for ch in arg)
+    return arg if plain else repr(arg)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,6 +61,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.func(args)
     except CliError as exc:
         for line in exc.lines:
-            print(line, file=sys.stderr)
+            print(one_line(line), file=sys.stderr)
         return exc.code
     return code

@@ -17,7 +17,8 @@ def read_input(spec: str) -> Any:
     text = spec
     if spec.startswith("@"):
         path = Path(spec[1:]).expanduser()
-        source = f"--input file {path}"
+        shown = str(path)
+        source = f"--input file {shown if shown.isprintable() else repr(shown)}"  # one line, always
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:

@@ -32,6 +32,7 @@ from ..errors import (
     SubmitUnknown,
     UploadError,
     ValidationError,
+    one_line,
 )
 from ..job_states import Queued, Running, Succeeded
 from ..journal import JobRecord
@@ -120,7 +121,7 @@ def _run_async(args: argparse.Namespace, fn: Callable[[Studio], Awaitable[int]])
         return asyncio.run(main())
     except StudioError as exc:
         message = str(exc)
-        print(json.dumps({"error": message}) if getattr(args, "json", False) else f"error: {message}", file=sys.stderr)
+        print(json.dumps({"error": message}) if getattr(args, "json", False) else f"error: {one_line(message)}", file=sys.stderr)
         return exit_code_for(exc)
 
 
@@ -240,12 +241,12 @@ def _cmd_resume(args: argparse.Namespace) -> int:
     async def run(studio: Studio) -> int:
         code = OK
         for record in studio.runner.settle_interrupted_submits():
-            print(f"error: job {record.job_id}: {record.error}", file=sys.stderr)
+            print(f"error: job {record.job_id}: {one_line(str(record.error))}", file=sys.stderr)
             code = FAILED
         results = await studio.runner.resume(on_progress=_Reporter())
         for item in results:
             if isinstance(item, BaseException):
-                print(f"error: {item}", file=sys.stderr)
+                print(f"error: {one_line(str(item))}", file=sys.stderr)
                 code = max(code, exit_code_for(item) if isinstance(item, StudioError) else FAILED)
             else:
                 _emit(args, _summary(item), "\n".join(item.files))

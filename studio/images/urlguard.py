@@ -87,8 +87,9 @@ async def vet_url(
         port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
     except ValueError:
         raise UploadError(f"{field}: has an invalid port number") from None
-    if host_allowed(url, allow_http_hosts):
-        return Vetted(url.strip(), host, None)  # trusted by configuration (the offline simulator)
+    if parts.scheme.lower() == "http" and host_allowed(url, allow_http_hosts):
+        # Trusted by configuration (the offline simulator's own host and port), over http only.
+        return Vetted(url.strip(), host, None)
     literal = _literal_ip(host)
     if literal is not None:
         addresses = [literal]

@@ -191,19 +191,24 @@ def serve(args: argparse.Namespace) -> int:
     except (ValueError, OSError, RuntimeError) as exc:
         print(f"simulator: {exc}", file=sys.stderr)
         return 69  # EX_UNAVAILABLE
-    print(f"RunComfy simulator at {server.base_url}", flush=True)
-    print(f"  model API base: {server.api_base}", flush=True)
-    print(f"  balance base:   {server.account_base}", flush=True)
-    print(f"  token:          {server.token}", flush=True)
-    print("Ctrl-C stops it.", flush=True)
-    previous = signal.signal(signal.SIGTERM, _interrupt)  # a plain kill stops it cleanly too
+    # The handlers go in before the ready line is printed: whoever waits for that line (a test,
+    # a supervisor) may signal the moment it reads it, and the server must then stop cleanly.
+    # SIGINT is set too, not left to Python's default: a process started from a background job
+    # of a non-interactive shell inherits SIGINT ignored, and Ctrl-C would not stop it.
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
+        print(f"RunComfy simulator at {server.base_url}", flush=True)
+        print(f"  model API base: {server.api_base}", flush=True)
+        print(f"  balance base:   {server.account_base}", flush=True)
+        print(f"  token:          {server.token}", flush=True)
+        print("Ctrl-C stops it.", flush=True)
         while True:
             time.sleep(1)
     except KeyboardInterrupt:
         print("stopping", flush=True)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         server.stop()
     return 0
 

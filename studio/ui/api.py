@@ -3,6 +3,8 @@
 ``gradio_client.Client(url).predict(..., api_name="/submit_request")`` and friends do what the
 page does, with the same owner isolation: every call names the caller's owner key, and only
 that owner's jobs are listed, cancelled or returned. Requests are JSON in either vocabulary.
+Every argument is bounded (:mod:`studio.bounds`) before anything is parsed or built, and one
+call submits at most eight paid jobs.
 """
 
 from __future__ import annotations
@@ -12,17 +14,20 @@ from typing import Any
 
 import gradio as gr
 
+from .. import bounds
 from ..catalog import find_endpoint
 from ..errors import Problem, StudioError, ValidationError
-from ..manager import JobManager
+from ..manager import JobManager, owner_id
 from ..payload import request_from_input
 from ..pricing import quote_request, usd_text
 from ..journal import JobRecord
 from ..recipes import job_recipe, read_recipe
 from ..storyboard import Storyboard, plan, storyboard_from_json
 from ..storyboard import quote as quote_board
-from ..variants import by_prompt, by_seed, by_tier, takes
-from .handlers import friendly
+from ..variants import Variant, by_prompt, by_seed, by_tier, takes
+from .media import MediaSigner
+from .messages import refusing
+
 
 __all__ = ["register_api", "job_summary"]
 
@@ -32,24 +37,26 @@ def job_summary(record: JobRecord) -> dict[str, Any]:
     return {**record.summary(), "request": record.request, "has_video": bool(record.files)}
 
 
-def _parse(model_id: str, request_json: str) -> tuple[Any, Any]:
-    endpoint = find_endpoint(model_id)
+def _parse(model_id: Any, request_json: Any) -> tuple[Any, Any]:
+    name = bounds.optional_text(model_id, "model_id", bounds.MAX_ID_CHARS)
+    endpoint = find_endpoint(name)
     if endpoint is None:
-        raise ValidationError([Problem("model_id", f"{model_id!r} is not a Kling 3.0 endpoint")])
-    data = _load_json(request_json, "request_json")
+        raise ValidationError([Problem("model_id", f"{bounds.shown(name)} is not a Kling 3.0 endpoint")])
+    data = _load_json(request_json, "request_json", bounds.MAX_REQUEST_JSON_CHARS)
     return endpoint, request_from_input(data, endpoint)
 
 
-def _storyboard(text: str) -> Storyboard:
-    data = _load_json(text, "storyboard_json")
+def _storyboard(text: Any) -> Storyboard:
+    data = _load_json(text, "storyboard_json", bounds.MAX_STORYBOARD_JSON_CHARS)
     found = read_recipe(data) if isinstance(data, dict) and "kind" in data else storyboard_from_json(data)
     if not isinstance(found, Storyboard):
         raise ValidationError([Problem("storyboard_json", "this recipe is a single job; use /submit_request")])
     return found
 
 
-def _load_json(text: str, field: str) -> Any:
-    """Parsed JSON, or ValidationError naming ``field`` (bad syntax, huge numbers, deep nesting)."""
+def _load_json(text: Any, field: str, max_chars: int) -> Any:
+    """Parsed JSON, or ValidationError naming ``field`` (not text, too long, bad syntax, deep nesting)."""
+    text = bounds.optional_text(text, field, max_chars)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -58,99 +65,99 @@ def _load_json(text: str, field: str) -> Any:
         raise ValidationError([Problem(field, "has a number too long or nesting too deep to read")]) from None
 
 
-def register_api(manager: JobManager) -> None:
-    """Add the JSON endpoints to the Blocks being built."""
+def _visitor_key(api_key: Any) -> str | None:
+    return bounds.optional_text(api_key, "api_key", 4096).strip() or None
+
+
+def _variants(endpoint: Any, request: Any, by: Any, values_json: Any) -> list[Variant]:
+    """The variants ``by`` and ``values_json`` ask for, bounded before any is built."""
+    if by not in ("tier", "prompt", "seed", "takes"):
+        raise ValidationError([Problem("by", "choose tier, prompt, seed or takes")])
+    values = _load_json(values_json, "values_json", bounds.MAX_REQUEST_JSON_CHARS)
+    if by == "takes":
+        return takes(endpoint, request, bounds.whole_number(values, "values_json (takes)", 2, bounds.MAX_JOBS_PER_ACTION))
+    if not isinstance(values, list):
+        raise ValidationError([Problem("values_json", f"must be a JSON list of {by}s, for example " + _EXAMPLES[by])])
+    makers = {"tier": by_tier, "prompt": by_prompt, "seed": by_seed}
+    return makers[by](endpoint, request, values)
+
+
+_EXAMPLES = {"tier": '["standard", "pro"]', "prompt": '["wide shot, dawn", "close-up, dusk"]', "seed": "[1, 2]"}
+
+
+def register_api(manager: JobManager, signer: MediaSigner) -> None:
+    """Add the JSON endpoints to the Blocks being built. Every value is bounded before use."""
 
     def quote(model_id: str, request_json: str, takes: int = 1) -> dict[str, Any]:
         """The price of a request before paying (takes: 1-8)."""
-        try:
-            endpoint, request = _parse(model_id, request_json)
-            q = quote_request(request, endpoint, variants=max(1, min(8, int(takes))))
-        except StudioError as exc:
-            raise friendly(exc) from None
-        return {"model_id": endpoint.model_id, **q.as_json()}
+        endpoint, request = _parse(model_id, request_json)
+        count = bounds.whole_number(takes, "takes", 1, bounds.MAX_JOBS_PER_ACTION)
+        return {"model_id": endpoint.model_id, **quote_request(request, endpoint, variants=count).as_json()}
 
     def submit_request(owner_key: str, model_id: str, request_json: str, api_key: str = "") -> dict[str, Any]:
         """Submit one job (images as https URLs); returns the job."""
-        if not owner_key.strip():
-            raise gr.Error("owner_key: give a private random string; your jobs are listed under it")
-        try:
-            endpoint, request = _parse(model_id, request_json)
-            record = manager.submit_request(endpoint, request, owner_key, visitor_token=api_key or None)
-        except StudioError as exc:
-            raise friendly(exc) from None
+        owner = bounds.owner_key(owner_key)
+        visitor = _visitor_key(api_key)
+        endpoint, request = _parse(model_id, request_json)
+        record = manager.submit_request(endpoint, request, owner, visitor_token=visitor)
         return job_summary(record) | {"quote_usd": usd_text(quote_request(request, endpoint).total)}
 
     def list_jobs(owner_key: str) -> list[dict[str, Any]]:
-        """This owner's jobs, newest first."""
-        return [job_summary(r) for r, _ in manager.jobs(owner_key)] if owner_key.strip() else []
+        """This owner's jobs, newest first (an empty key lists nothing)."""
+        if owner_key is None or owner_key == "":
+            return []
+        return [job_summary(r) for r, _ in manager.jobs(bounds.owner_key(owner_key))]
 
     def cancel_job(owner_key: str, job_id: str, api_key: str = "") -> str:
         """Cancel a queued job of this owner; says so when it is already running."""
-        try:
-            return manager.cancel(owner_key, job_id, api_key or None)
-        except StudioError as exc:
-            raise friendly(exc) from None
+        owner, job = bounds.owner_key(owner_key), bounds.identifier(job_id, "job_id")
+        return manager.cancel(owner, job, _visitor_key(api_key))
 
     def storyboard_quote(storyboard_json: str) -> dict[str, Any]:
         """Split a storyboard into clips and price it, before anything runs."""
-        try:
-            board = _storyboard(storyboard_json)
-            clips, price = plan(board), quote_board(board)
-        except StudioError as exc:
-            raise friendly(exc) from None
+        board = _storyboard(storyboard_json)
+        clips, price = plan(board), quote_board(board)
         return {"key": board.key, "seconds": board.seconds, "clips": [c.seconds for c in clips], **price.as_json()}
 
     def run_storyboard(owner_key: str, storyboard_json: str, api_key: str = "") -> dict[str, Any]:
         """Start or resume a storyboard (finished clips are never paid again)."""
-        if not owner_key.strip():
-            raise gr.Error("owner_key: give a private random string; your jobs are listed under it")
-        try:
-            board = _storyboard(storyboard_json)
-            run_id = manager.run_storyboard(board, owner_key, visitor_token=api_key or None)
-        except StudioError as exc:
-            raise friendly(exc) from None
+        owner, visitor = bounds.owner_key(owner_key), _visitor_key(api_key)
+        board = _storyboard(storyboard_json)
+        run_id = manager.run_storyboard(board, owner, visitor_token=visitor)
         return {"run_id": run_id, "total_usd": quote_board(board).as_json()["total_usd"]}
 
     def storyboard_status(owner_key: str, run_id: str) -> dict[str, Any]:
         """Clip k of n, and the stitched file when done."""
-        state = manager.storyboard_state(owner_key, run_id)
+        owner, run = bounds.owner_key(owner_key), bounds.identifier(run_id, "run_id")
+        state = manager.storyboard_state(owner, run)
         if state is None:
-            raise gr.Error("run_id: no such storyboard in this session")
+            raise ValidationError([Problem("run_id", "no such storyboard in this session")])
+        # The film is served to its owner at a signed URL; the answer never names a server path.
+        if state.pop("file", None):
+            state["video_url"] = f"/studio/story/{run}?sig={signer.signature(run, owner_id(owner))}"
         return state
 
     def run_variants(owner_key: str, model_id: str, request_json: str, by: str, values_json: str, api_key: str = "") -> list[dict[str, Any]]:
-        """2-8 versions of one request: by "tier" (list of tiers), "prompt" (list of prompts), "seed" or "takes" (a number)."""
-        try:
-            endpoint, request = _parse(model_id, request_json)
-            values = json.loads(values_json)
-            makers = {"tier": lambda: by_tier(endpoint, request, values), "prompt": lambda: by_prompt(endpoint, request, values),
-                      "seed": lambda: by_seed(endpoint, request, values), "takes": lambda: takes(endpoint, request, int(values))}
-            if by not in makers:
-                raise ValidationError([Problem("by", "choose tier, prompt, seed or takes")])
-            variants = makers[by]()
-            records = [manager.submit_request(v.endpoint, v.request, owner_key, visitor_token=api_key or None, label=v.label) for v in variants]
-        except (json.JSONDecodeError, TypeError, ValueError) as exc:
-            if isinstance(exc, StudioError):
-                raise friendly(exc) from None
-            raise gr.Error(f"values_json: {exc}") from None
-        except StudioError as exc:
-            raise friendly(exc) from None
+        """2-8 versions of one request: by "tier" (JSON list of tiers), "prompt" (JSON list of prompts), "seed" (JSON list) or "takes" (a number)."""
+        owner, visitor = bounds.owner_key(owner_key), _visitor_key(api_key)
+        endpoint, request = _parse(model_id, request_json)
+        variants = _variants(endpoint, request, by, values_json)
+        records = [manager.submit_request(v.endpoint, v.request, owner, visitor_token=visitor, label=v.label) for v in variants]
         return [job_summary(r) | {"variant": v.label} for v, r in zip(variants, records)]
 
     def export_recipe(owner_key: str, job_id: str) -> dict[str, Any]:
         """One of this owner's jobs as a recipe (never a token)."""
-        record = manager.job(owner_key, job_id)
+        record = manager.job(bounds.owner_key(owner_key), bounds.identifier(job_id, "job_id"))
         if record is None:
-            raise gr.Error("job_id: no such job in this session")
+            raise ValidationError([Problem("job_id", "no such job in this session")])
         return job_recipe(record)
 
-    gr.api(storyboard_quote, api_name="storyboard_quote")
-    gr.api(run_storyboard, api_name="run_storyboard")
-    gr.api(storyboard_status, api_name="storyboard_status", concurrency_limit=None)
-    gr.api(run_variants, api_name="run_variants", concurrency_limit=8)
-    gr.api(export_recipe, api_name="export_recipe")
-    gr.api(quote, api_name="quote")
-    gr.api(submit_request, api_name="submit_request", concurrency_limit=16)
-    gr.api(list_jobs, api_name="list_jobs", concurrency_limit=None)
-    gr.api(cancel_job, api_name="cancel_job")
+    gr.api(refusing(storyboard_quote), api_name="storyboard_quote")
+    gr.api(refusing(run_storyboard), api_name="run_storyboard")
+    gr.api(refusing(storyboard_status), api_name="storyboard_status", concurrency_limit=None)
+    gr.api(refusing(run_variants), api_name="run_variants", concurrency_limit=8)
+    gr.api(refusing(export_recipe), api_name="export_recipe")
+    gr.api(refusing(quote), api_name="quote")
+    gr.api(refusing(submit_request), api_name="submit_request", concurrency_limit=16)
+    gr.api(refusing(list_jobs), api_name="list_jobs", concurrency_limit=None)
+    gr.api(refusing(cancel_job), api_name="cancel_job")

@@ -19,6 +19,7 @@ from .i18n import I18N
 from .api import register_api
 from .shots import build_shots
 from .storyboard_tab import build_storyboard_tab
+from .guard import StudioBlocks
 
 __all__ = ["build_app"]
 
@@ -36,7 +37,7 @@ _MODE_KEYS = {"text-to-video": "t2v", "image-to-video": "i2v"}
 
 def build_app(h: Any) -> gr.Blocks:
     """Lay out the studio and wire it to ``h`` (a :class:`~studio.ui.handlers.Handlers`)."""
-    with gr.Blocks(title="Kling Studio", fill_width=True) as demo:
+    with StudioBlocks(title="Kling Studio", fill_width=True) as demo:
         owner = gr.BrowserState("", storage_key="kling-studio-owner", secret=h.browser_secret)
         api_key = gr.BrowserState("", storage_key="kling-studio-key", secret=h.browser_secret)
         gallery_version = gr.State("")
@@ -120,7 +121,7 @@ def build_app(h: Any) -> gr.Blocks:
             h.generate, form_inputs, [jobs, notice], api_name="generate", concurrency_limit=16, trigger_mode="once"
         ).then(h.refresh, [owner, gallery_version], views, api_visibility="private", show_progress="hidden")
         timer.tick(h.refresh, [owner, gallery_version], views, api_name="jobs", show_progress="hidden", concurrency_limit=None)
-        register_api(h.manager)
+        register_api(h.manager, h.signer)
         recipe_file.upload(h.open_recipe, recipe_file, [notice, *h.form_outputs], api_visibility="private")
         action_go.click(
             h.act, {action, owner, api_key}, [notice, *h.form_outputs], api_name="act", show_progress="hidden"

@@ -27,6 +27,7 @@ COST_JS = """
   const prompts = (alt || "").trim() ? 2 : 1;
   const n = Math.max(1, Math.round(Number(takes) || 1)) * prompts;
   const usd = (m) => "$" + (m %% 10 === 0 ? (m / 1000).toFixed(2) : (m / 1000).toFixed(3));
+  if (!R[tier]) tier = "standard";  // only catalog keys ever reach the markup below
   const tiers = [tier].concat((compare || []).filter((t) => t !== tier && R[t]));
   let total = 0, lines = [];
   for (const key of tiers) {

@@ -1,8 +1,8 @@
 """Event handlers of the browser studio. They call the :class:`~studio.manager.JobManager` only.
 
-Errors reach the user in one place (:func:`friendly`): a StudioError becomes ``gr.Error`` with
-its own words (each problem naming its field); anything unexpected is logged and shown as a
-generic message, never a stack trace.
+Errors reach the user in one place (:func:`~studio.ui.messages.friendly`): a StudioError
+becomes ``gr.Error`` with its own words (each problem naming its field), escaped; anything
+unexpected is logged and shown as a generic message, never a stack trace.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from typing import Any
 
 import gradio as gr
 
-from ..catalog import find_endpoint, endpoint
-from ..errors import StudioError, ValidationError
+from .. import bounds
+from ..catalog import LIMITS, MODES, TIERS, find_endpoint, endpoint
+from ..errors import Problem, StudioError, ValidationError
 from ..forms import Form, form_to_request, request_to_form
 from ..manager import JobManager
 from ..starters import platforms, starters
@@ -27,6 +28,8 @@ from ..validation import validate
 from ..vocabulary import parse_request
 from .i18n import language_of, t
 from .media import MediaSigner
+from .messages import friendly, plain, refusing
+from .guard import is_upload
 from .present import gallery, job_cards, spend_text
 from .shots import ShotBuilder, duration_bar, rows_from_values
 
@@ -35,19 +38,37 @@ __all__ = ["Handlers", "friendly"]
 log = logging.getLogger("studio.ui")
 
 
-def friendly(exc: BaseException) -> gr.Error:
-    """The one place an exception becomes what the user sees."""
-    if isinstance(exc, ValidationError):
-        return gr.Error("\n".join(f"• {p}" for p in exc.problems) or str(exc), title="Please check")
-    if isinstance(exc, StudioError):
-        return gr.Error(str(exc))
-    log.exception("unexpected error in a handler")
-    return gr.Error("Something went wrong on our side; nothing was charged twice. Please try again.")
-
-
 def _lang(request: gr.Request | None) -> str:
     headers = dict(request.headers) if request is not None and request.headers is not None else {}
     return language_of(headers.get("accept-language"))
+
+
+TIER_KEYS = tuple(t.key for t in TIERS)
+MODE_KEYS = tuple(m.key for m in MODES)
+
+
+def _choice(value: Any, choices: tuple[str, ...], field: str) -> str:
+    """One of ``choices``, or ValidationError naming ``field``."""
+    if value not in choices:
+        raise ValidationError([Problem(field, f"{bounds.shown(value, 20)} is not one of {', '.join(choices)}")])
+    return str(value)
+
+
+def _upload(value: Any, field: str) -> Path | None:
+    """A file this visitor uploaded through Gradio, or None.
+
+    Gradio hands handlers the path of an upload in its upload folder; a path anywhere else
+    (a server file named by a caller) is refused, never read.
+    """
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or len(value) > 4096:
+        raise ValidationError([Problem(field, "upload the file from your computer")])
+    path = Path(value)
+    if not is_upload(path):
+        log.warning("%s: refused a path outside the upload folder", field)
+        raise ValidationError([Problem(field, "upload the file from your computer; files on the server are not accepted")])
+    return path
 
 
 class Handlers:
@@ -81,26 +102,32 @@ class Handlers:
         text = t("live_banner") + f" · {self.manager.settings.api_base}" if self.live else t("offline_banner")
         return f'<div class="banner {kind}" data-live="{str(self.live).lower()}">{text}</div>'
 
+    @refusing
     def tier_help(self, tier: str) -> str:
-        ep = endpoint(tier, "text-to-video")
+        ep = endpoint(_choice(tier, TIER_KEYS, "tier"), "text-to-video")
         return f"**{ep.tier.label}** ({ep.tier.resolution}): {ep.tier.guidance}"
 
+    @refusing
     def mode_help(self, mode: str) -> str:
-        return endpoint("standard", mode).mode.guidance
+        return endpoint("standard", _choice(mode, MODE_KEYS, "mode")).mode.guidance
 
+    @refusing
     def on_mode(self, mode: str) -> tuple[Any, ...]:
+        mode = _choice(mode, MODE_KEYS, "mode")
         i2v = mode == "image-to-video"
         return self.mode_help(mode), gr.update(visible=i2v), gr.update(visible=not i2v), gr.update(visible=i2v)
 
     def on_prompt_mode(self, prompt_mode: str) -> tuple[Any, Any]:
         return gr.update(visible=prompt_mode == "single"), gr.update(visible=prompt_mode == "shots")
 
+    @refusing
     def on_starter(self, name: str) -> tuple[Any, ...]:
         found = next((s for s in starters() if s.name == name), None)
         if found is None:
             return (gr.skip(),) * 6
         return found.tier, found.mode, "single", found.prompt, found.aspect_ratio or gr.skip(), None
 
+    @refusing
     def on_platform(self, name: str) -> tuple[Any, Any]:
         found = next((p for p in platforms() if p.name == name), None)
         return (found.aspect_ratio if found else gr.skip()), None
@@ -109,8 +136,11 @@ class Handlers:
         if prompt_mode != "shots":
             return "", gr.update(interactive=True)
         n = len(values) // 4
-        rows = rows_from_values(count, list(values[:n]), list(values[n : 2 * n]), list(values[2 * n : 3 * n]), list(values[3 * n :]))
-        total = int(duration or 0)
+        try:
+            rows = rows_from_values(count, list(values[:n]), list(values[n : 2 * n]), list(values[2 * n : 3 * n]), list(values[3 * n :]))
+            total = bounds.whole_number(duration or 0, "clip length", 0, LIMITS.max_duration * 10)
+        except StudioError as exc:
+            return f'<div class="shot-bar off" data-ok="false">{plain(exc)}</div>', gr.update(interactive=False)
         return duration_bar(rows, total), gr.update(interactive=sum(r.seconds for r in rows) == total)
 
     # -- views --------------------------------------------------------------------------
@@ -128,7 +158,10 @@ class Handlers:
         return job_cards(items, lang), gallery_html, spend, new_version
 
     def on_load(self, owner_key: str, api_key: str, version: str, request: gr.Request) -> tuple[Any, ...]:
-        owner_key = owner_key or secrets.token_urlsafe(24)
+        # A browser without a valid key of its own gets a fresh one.
+        if not isinstance(owner_key, str) or not 16 <= len(owner_key) <= bounds.MAX_OWNER_KEY_CHARS or not owner_key.isprintable():
+            owner_key = secrets.token_urlsafe(24)
+        api_key = api_key if isinstance(api_key, str) and len(api_key) <= 4096 else ""
         try:
             self.manager.attach(owner_key, api_key or None)
         except StudioError as exc:
@@ -137,47 +170,72 @@ class Handlers:
         return (owner_key, api_key or "", *views, gr.skip())
 
     def refresh(self, owner_key: str, version: str, request: gr.Request) -> tuple[Any, ...]:
-        return self._views(owner_key, version, _lang(request))
+        try:
+            owner = bounds.owner_key(owner_key) if owner_key else ""
+            shown = bounds.optional_text(version, "gallery version", 100_000)
+        except StudioError as exc:
+            raise friendly(exc) from None
+        return self._views(owner, shown, _lang(request))
 
     # -- actions ------------------------------------------------------------------------
     def _form(self, data: dict[Any, Any]) -> tuple[Form, dict[str, Any]]:
+        """The form's values, each typed and bounded (ValidationError names the field)."""
         c, s = self.c, self.shots
         assert s is not None
         get = lambda name: data.get(c[name])  # noqa: E731
         rows = rows_from_values(data.get(s.count), [data.get(x) for x in s.texts], [data.get(x) for x in s.seconds], [data.get(x) for x in s.cameras], [data.get(x) for x in s.cues])
+        cfg = get("cfg_scale")
+        if cfg is not None and (isinstance(cfg, bool) or not isinstance(cfg, (int, float)) or not -1e6 < cfg < 1e6):
+            raise ValidationError([Problem("creativity (cfg_scale)", "must be a number from 0 to 1")])
         form = Form(
-            tier=get("tier") or "standard",
-            mode=get("mode") or "text-to-video",
-            prompt_mode=get("prompt_mode") or "single",
-            prompt=get("prompt") or "",
+            tier=_choice(get("tier") or "standard", TIER_KEYS, "tier"),
+            mode=_choice(get("mode") or "text-to-video", MODE_KEYS, "mode"),
+            prompt_mode=_choice(get("prompt_mode") or "single", ("single", "shots"), "prompt mode"),  # type: ignore[arg-type]
+            prompt=bounds.optional_text(get("prompt"), "prompt"),
             shots=rows,
-            negative_prompt=get("negative_prompt") or "",
-            duration=int(get("duration") or 5),
-            aspect_ratio=get("aspect_ratio") or "16:9",
-            cfg_scale=float(get("cfg_scale") if get("cfg_scale") is not None else 0.5),
+            negative_prompt=bounds.optional_text(get("negative_prompt"), "negative prompt"),
+            duration=bounds.whole_number(get("duration") or 5, "clip length", 0, LIMITS.max_duration * 10),
+            aspect_ratio=_choice(get("aspect_ratio") or "16:9", ("16:9", "9:16", "1:1"), "aspect ratio"),
+            cfg_scale=float(cfg) if cfg is not None else 0.5,
             audio=bool(get("audio")),
-            audio_description=get("audio_description") or "",
+            audio_description=bounds.optional_text(get("audio_description"), "audio description"),
             identity_anchor=bool(get("identity_anchor")),
         )
-        extras = {k: get(k) for k in ("takes", "fit", "start_image", "end_image", "owner", "api_key", "compare", "alt_prompt")}
+        extras = {
+            "takes": bounds.whole_number(get("takes") or 1, "takes", 1, bounds.MAX_JOBS_PER_ACTION),
+            "fit": _choice(get("fit") or "none", ("none", "crop", "pad"), "fit"),
+            "start_image": _upload(get("start_image"), "start image"),
+            "end_image": _upload(get("end_image"), "end image"),
+            "owner": get("owner"),
+            "api_key": bounds.optional_text(get("api_key"), "API key", 4096).strip() or None,
+            "compare": bounds.choice_list(get("compare"), "A/B tiers", TIER_KEYS),
+            "alt_prompt": bounds.optional_text(get("alt_prompt"), "A/B prompt").strip(),
+        }
         return form, extras
 
     def generate(self, data: dict[Any, Any]) -> tuple[str, str]:
-        form, extra = self._form(data)
-        owner_key = extra["owner"]
+        try:
+            return self._generate(data)
+        except StudioError as exc:
+            raise friendly(exc) from None
+
+    def _generate(self, data: dict[Any, Any]) -> tuple[str, str]:
+        """Every paid job one click asks for (tiers × prompts × takes, at most 8), checked first."""
+        owner_key = data.get(self.c["owner"])
         if not owner_key:
             raise gr.Error("This browser has no studio session yet; reload the page.")
-        takes = max(1, min(8, int(extra["takes"] or 1)))
-        start = Path(extra["start_image"]) if extra["start_image"] else None
-        end = Path(extra["end_image"]) if extra["end_image"] else None
-        tiers = [form.tier] + [t for t in (extra["compare"] or []) if t != form.tier]
-        alternative = (extra["alt_prompt"] or "").strip()
+        owner_key = bounds.owner_key(owner_key, "studio session")
+        form, extra = self._form(data)
+        takes = extra["takes"]
+        tiers = list(dict.fromkeys([form.tier, *extra["compare"]]))
+        alternative = extra["alt_prompt"]
         forms = [("A", form), ("B", replace(form, prompt_mode="single", prompt=alternative))] if alternative else [("", form)]
+        bounds.jobs_per_action([("tiers", len(tiers)), ("prompts", len(forms)), ("takes", takes)])
         if alternative:  # refuse a bad alternative before anything is paid for
             ep_b, request_b = form_to_request(forms[1][1])
             problems = [p for p in validate(request_b, ep_b) if p.field == "prompt"]
             if problems:
-                raise gr.Error("A/B prompt: " + "; ".join(p.message for p in problems))
+                raise ValidationError([Problem("A/B prompt", p.message) for p in problems])
         runs = [(tier, name, variant, n) for tier in tiers for name, variant in forms for n in range(takes)]
         submitted = []
         try:
@@ -189,25 +247,28 @@ class Handlers:
                 )
                 label = " · ".join(part for part in parts if part)
                 record = self.manager.submit(
-                    replace(variant, tier=tier), owner_key, start_image=start, end_image=end, fit=extra["fit"] or "none",
-                    visitor_token=extra["api_key"] or None, distinct=len(runs) > 1, label=label or None,
+                    replace(variant, tier=tier), owner_key, start_image=extra["start_image"], end_image=extra["end_image"],
+                    fit=extra["fit"], visitor_token=extra["api_key"], distinct=len(runs) > 1, label=label or None,
                 )
                 submitted.append(record)
         except Exception as exc:
             if not submitted:
-                raise friendly(exc) from None
-            gr.Warning(f"{len(submitted)} of {len(runs)} jobs were submitted; the next one failed: {exc}")
+                raise
+            reason = plain(exc) if isinstance(exc, StudioError) else "an unexpected error (logged)"
+            if not isinstance(exc, StudioError):
+                log.exception("submitting job %d of %d", len(submitted) + 1, len(runs))
+            gr.Warning(f"{len(submitted)} of {len(runs)} jobs were submitted; the next one failed: {reason}")
         items = self.manager.jobs(owner_key)
         ids = ", ".join(r.request_id or "?" for r in submitted)
         return job_cards(items), f"Submitted {len(submitted)} job(s): {ids}"
 
     def act(self, data: dict[Any, Any]) -> tuple[Any, ...]:
         keep = (gr.skip(),) * len(self.form_outputs)
-        raw = data.get(self.c["action"]) or ""
-        owner_key = data.get(self.c["owner"]) or ""
-        api_key = data.get(self.c["api_key"]) or None
-        action, _, job_id = raw.partition("|")
         try:
+            raw = bounds.optional_text(data.get(self.c["action"]), "action", 300)
+            owner_key = bounds.owner_key(data.get(self.c["owner"]), "studio session")
+            api_key = bounds.optional_text(data.get(self.c["api_key"]), "API key", 4096).strip() or None
+            action, _, job_id = raw.partition("|")
             if action == "cancel":
                 return (self.manager.cancel(owner_key, job_id, api_key), *keep)
             record = self.manager.job(owner_key, job_id)
@@ -218,7 +279,7 @@ class Handlers:
             if action.startswith("promote:"):
                 ep = find_endpoint(model_id)
                 assert ep is not None
-                model_id = endpoint(action.split(":", 1)[1], ep.mode.key).model_id
+                model_id = endpoint(_choice(action.split(":", 1)[1], TIER_KEYS, "tier"), ep.mode.key).model_id
             if action == "reuse" or action.startswith("promote:"):
                 form = request_to_form(model_id, request)
                 note = "Settings loaded" + (" at the higher tier: check the cost, then Generate." if action != "reuse" else ".")
@@ -234,10 +295,13 @@ class Handlers:
     def open_recipe(self, path: str | None) -> tuple[Any, ...]:
         """Load a recipe file into the form (job recipes; storyboards go to the storyboard panel)."""
         keep = (gr.skip(),) * len(self.form_outputs)
-        if not path:
-            return ("", *keep)
         try:
-            found = read_recipe_text(Path(path).read_text(encoding="utf-8"))
+            upload = _upload(path, "recipe")
+            if upload is None:
+                return ("", *keep)
+            if upload.stat().st_size > bounds.MAX_STORYBOARD_JSON_CHARS:
+                raise ValidationError([Problem("recipe", f"this file is over {bounds.MAX_STORYBOARD_JSON_CHARS // 1000} KB; a recipe is a small JSON file")])
+            found = read_recipe_text(upload.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):
             raise gr.Error("recipe: this file could not be read as UTF-8 text") from None
         except StudioError as exc:

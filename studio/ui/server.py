@@ -23,7 +23,9 @@ from .actions import ACTION_HEAD
 from .blocks import build_app
 from .handlers import Handlers
 from .i18n import I18N
+from .limits import BodyLimit
 from .media import MediaSigner, media_route, recipe_route, story_route
+from .guard import enforce_upload_checks
 
 __all__ = ["StudioServer", "create_server", "serve", "CSS_PATH", "lend_operator_token"]
 
@@ -34,7 +36,7 @@ CSS_PATH = Path(__file__).resolve().parents[2] / "assets" / "style.css"
 class StudioServer:
     """The ASGI app and the parts a caller may need to stop or inspect."""
 
-    app: FastAPI
+    app: Any
     manager: JobManager
     demo: gr.Blocks
 
@@ -84,8 +86,11 @@ def create_server(studio: Studio | None = None, *, queue_size: int = 64) -> Stud
         max_file_size="25mb",
         footer_links=["api", "gradio", "settings"],
         run_history=False,
+        # Only gr.Error texts (the studio's own words) reach a visitor; anything else is logged.
+        show_error=False,
     )
-    return StudioServer(app=app, manager=manager, demo=demo)
+    enforce_upload_checks(demo)
+    return StudioServer(app=BodyLimit(app), manager=manager, demo=demo)
 
 
 def serve(host: str | None = None, port: int | None = None, **uvicorn_options: Any) -> None:

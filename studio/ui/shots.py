@@ -12,10 +12,13 @@ from typing import Any, Callable
 
 import gradio as gr
 
+from .. import bounds
 from ..catalog import LIMITS
+from ..errors import StudioError
 from ..forms import ShotRow, add_shot, duplicate_shot, move_shot, remove_shot, with_camera
 from ..prompts import CAMERA_MOVES
 from .i18n import I18N
+from .messages import friendly
 
 __all__ = ["ShotBuilder", "build_shots", "rows_from_values", "duration_bar"]
 
@@ -48,10 +51,20 @@ class ShotBuilder:
 
 
 def rows_from_values(count: Any, texts: list[Any], seconds: list[Any], cameras: list[Any], cues: list[Any]) -> tuple[ShotRow, ...]:
-    """The shown rows as values."""
-    n = max(1, min(N, int(count or 1)))
+    """The shown rows as values, each bounded and typed before use (ValidationError names the shot)."""
+    n = bounds.whole_number(1 if count in (None, "") else count, "shots", 1, N)
+
+    def cell(values: list[Any], i: int) -> Any:
+        return values[i] if i < len(values) else None
+
     return tuple(
-        ShotRow(texts[i] or "", int(seconds[i] or 1), cameras[i] or "", cues[i] or "") for i in range(n)
+        ShotRow(
+            bounds.optional_text(cell(texts, i), f"shot {i + 1}"),
+            bounds.whole_number(cell(seconds, i) or 1, f"shot {i + 1} seconds", 0, LIMITS.max_duration * 10),
+            bounds.optional_text(cell(cameras, i), f"shot {i + 1} camera"),
+            bounds.optional_text(cell(cues, i), f"shot {i + 1} sound"),
+        )
+        for i in range(n)
     )
 
 
@@ -89,7 +102,10 @@ def duration_bar(rows: tuple[ShotRow, ...], total: int) -> str:
 
 def _op(fn: Callable[[tuple[ShotRow, ...]], tuple[ShotRow, ...]]) -> Callable[..., list[Any]]:
     def handler(*values: Any) -> list[Any]:
-        return _write(fn(_split(values)))
+        try:
+            return _write(fn(_split(values)))
+        except StudioError as exc:
+            raise friendly(exc) from None
 
     return handler
 

@@ -12,12 +12,13 @@ from typing import Any
 
 import gradio as gr
 
-from ..errors import StudioError
+from .. import bounds
+from ..errors import Problem, StudioError, ValidationError
 from ..forms import parse_script
 from ..manager import JobManager
 from ..pricing import format_usd
 from ..storyboard import Storyboard, plan, quote
-from .handlers import friendly
+from .messages import friendly, plain_markdown
 from .media import MediaSigner
 
 __all__ = ["build_storyboard_tab", "EXAMPLE_SCRIPT"]
@@ -34,7 +35,11 @@ EXAMPLE_SCRIPT = """5 | wide shot, slow push-in | the harbour at dawn, mist on t
 
 
 def _board(script: str, tier: str, audio: bool, continuity: bool) -> Storyboard:
-    return Storyboard(shots=parse_script(script or ""), tier=tier, audio=bool(audio), continuity=bool(continuity))
+    """The panel's storyboard, every value bounded before the script is read."""
+    text = bounds.optional_text(script, "script", bounds.MAX_SCRIPT_CHARS)
+    if tier not in ("standard", "pro", "4k"):
+        raise ValidationError([Problem("tier", f"{bounds.shown(tier, 20)} is not standard, pro or 4k")])
+    return Storyboard(shots=parse_script(text), tier=tier, audio=bool(audio), continuity=bool(continuity))
 
 
 def _price(script: str, tier: str, audio: bool, continuity: bool) -> str:
@@ -42,7 +47,7 @@ def _price(script: str, tier: str, audio: bool, continuity: bool) -> str:
         board = _board(script, tier, audio, continuity)
         clips, price = plan(board), quote(board)
     except StudioError as exc:
-        return "\n".join(f"⚠ {p}" for p in getattr(exc, "problems", ())) or f"⚠ {exc}"
+        return "\n\n".join(f"⚠ {plain_markdown(p)}" for p in getattr(exc, "problems", ())) or f"⚠ {plain_markdown(exc)}"
     lines = [f"**{board.seconds} s in {len(clips)} clips: {format_usd(price.total)}**"]
     for clip in clips:
         how = " (starts from the last frame of the clip before)" if clip.chained else ""
@@ -86,8 +91,10 @@ def build_storyboard_tab(manager: JobManager, signer: MediaSigner, owner: Any, a
         if not owner_key:
             raise gr.Error("This browser has no studio session yet; reload the page.")
         try:
+            owner_key = bounds.owner_key(owner_key, "studio session")
+            visitor = bounds.optional_text(key, "API key", 4096).strip() or None
             board = _board(script_text, tier_key, audio_on, chain)
-            manager.run_storyboard(board, owner_key, visitor_token=key or None)
+            manager.run_storyboard(board, owner_key, visitor_token=visitor)
         except StudioError as exc:
             raise friendly(exc) from None
         return f"Started: {len(plan(board))} clips, {format_usd(quote(board).total)}. Running it again resumes it; finished clips are not paid again.", _runs_html(manager, signer, owner_key)
@@ -98,7 +105,11 @@ def build_storyboard_tab(manager: JobManager, signer: MediaSigner, owner: Any, a
         comp.change(_price, inputs, price, api_visibility="private", show_progress="hidden", trigger_mode="always_last")
     run_btn.click(run, [*inputs, owner, api_key], [notice, runs], api_visibility="private", trigger_mode="once")
     def refresh(owner_key: str, shown: str) -> tuple[Any, str]:
-        fresh = _runs_html(manager, signer, owner_key)
+        try:
+            owner = bounds.owner_key(owner_key, "studio session") if owner_key else ""
+        except StudioError as exc:
+            raise friendly(exc) from None
+        fresh = _runs_html(manager, signer, owner)
         # Re-render only on change, so a film being watched is not reloaded every second.
         return (gr.skip(), shown) if fresh == shown else (fresh, fresh)
 

@@ -124,7 +124,7 @@ def _missing_browser() -> str | None:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError as exc:
-        return f"Playwright for Python is not installed ({exc}); pip install -r requirements-dev.txt"
+        return f"Playwright for Python is not installed ({exc}); pip install -r requirements-dev.lock"
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
         return f"no Chromium at {CHROMIUM}; install Debian's (apt-get install -y chromium), never `playwright install`"
     return None

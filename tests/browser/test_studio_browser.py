@@ -2,13 +2,16 @@
 
 Each test drives the page as a person would: fill the prompt, click Generate, watch the job
 card, play the video in the gallery. Screenshots of the main screen, a running job and the
-gallery are saved to ``docs/screenshots/`` on the way.
+gallery are saved on the way to ``STUDIO_SCREENSHOT_DIR`` (default: a folder in the system temp
+dir, never the tracked tree); ``STUDIO_SCREENSHOT_DIR=docs/screenshots`` refreshes the README's.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -21,7 +24,7 @@ from studio.pricing import format_usd, quote_clip
 
 from .conftest import ROOT, StudioApp
 
-SHOTS = ROOT / "docs" / "screenshots"
+SHOTS = Path(os.environ.get("STUDIO_SCREENSHOT_DIR") or Path(tempfile.gettempdir()) / "kling-studio-screenshots").resolve()
 JOB_TIMEOUT = 45_000  # ms: submit → video in the gallery, with the fast simulator
 
 # Waits for the video's metadata, plays it (muted, so autoplay rules allow it) and reports
