@@ -21,6 +21,9 @@ __all__ = [
     "DOWNLOAD_CAP_BYTES",
     "IMAGE_HOSTS",
     "default_data_dir",
+    "on_space",
+    "persistent_root",
+    "SPACES_PERSISTENT_ROOT",
 ]
 
 DEFAULT_API_BASE = "https://model-api.runcomfy.net/v1"
@@ -34,10 +37,37 @@ IMAGE_HOSTS = ("s3", "space", "url", "simulator")
 _S3_EXPIRES_RANGE = (60.0, 604800.0)
 
 
-def default_data_dir(env: Mapping[str, str]) -> Path:
-    """``$STUDIO_HOME``, else ``$XDG_DATA_HOME/kling-studio``, else ``~/.local/share/kling-studio``."""
+# A Hugging Face Space's persistent storage, when the Space has it (mounted at /data).
+SPACES_PERSISTENT_ROOT = Path("/data")
+
+
+def on_space(env: Mapping[str, str]) -> bool:
+    """Whether the studio runs on a Hugging Face Space (which sets ``SPACE_ID``)."""
+    return bool(env.get("SPACE_ID", "").strip())
+
+
+def persistent_root(env: Mapping[str, str], root: Path = SPACES_PERSISTENT_ROOT) -> Path | None:
+    """``root`` (a Space's ``/data``) when the studio runs on a Space that has persistent storage
+    there (the folder exists and this process may write to it); else None."""
+    if not on_space(env):
+        return None
+    try:
+        return root if root.is_dir() and os.access(root, os.W_OK | os.X_OK) else None
+    except OSError:
+        return None
+
+
+def default_data_dir(env: Mapping[str, str], *, persistent: Path = SPACES_PERSISTENT_ROOT) -> Path:
+    """``$STUDIO_HOME``; else, on a Space with persistent storage, ``/data/kling-studio``; else
+    ``$XDG_DATA_HOME/kling-studio``, else ``~/.local/share/kling-studio``.
+
+    ``persistent`` is where a Space mounts its persistent storage (a parameter for tests).
+    """
     if env.get("STUDIO_HOME"):
         return Path(env["STUDIO_HOME"]).expanduser()
+    root = persistent_root(env, persistent)
+    if root is not None:
+        return root / "kling-studio"
     base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base).expanduser() / "kling-studio"
 
@@ -173,3 +203,14 @@ class Settings:
     @property
     def jobs_dir(self) -> Path:
         return self.data_dir / "jobs"
+
+    @property
+    def public_images_dir(self) -> Path:
+        """Where the ``space`` image host puts published (metadata-stripped) images: the one
+        folder of the data dir that ``/gradio_api/file=`` serves, and only with that host."""
+        return self.data_dir / "public-images"
+
+    @property
+    def secrets_path(self) -> Path:
+        """The studio's own generated secrets (media links, browser state); never the API token."""
+        return self.data_dir / "secrets.json"

@@ -49,6 +49,7 @@ __all__ = [
     "RateLimited",
     "ServerError",
     "error_for_status",
+    "detail_problems",
 ]
 
 
@@ -208,6 +209,8 @@ class ApiError(StudioError):
         self.request_id = request_id
         self.body = body
         self.retry_after = retry_after
+        # A 422's ``detail`` list, field by field (RunComfy and FastAPI: ``{"loc", "msg", "type"}``).
+        self.problems: tuple[Problem, ...] = detail_problems(body)
         super().__init__(message)
 
 
@@ -291,6 +294,23 @@ def _error_code(body: Any) -> int | None:
     return None
 
 
+def detail_problems(body: Any) -> tuple[Problem, ...]:
+    """The problems a 422 body's ``detail`` list names: ``loc`` (``body`` dropped) and ``msg``."""
+    detail = body.get("detail") if isinstance(body, dict) else None
+    if not isinstance(detail, list):
+        return ()
+    out = []
+    for item in detail[:20]:
+        if not isinstance(item, dict):
+            continue
+        loc = item.get("loc")
+        parts = [str(x) for x in loc if x != "body"] if isinstance(loc, list) else []
+        where = ".".join(parts[:6])[:120] or "input"
+        msg = item.get("msg")
+        out.append(Problem(where, str(msg)[:300] if msg is not None else "was refused"))
+    return tuple(out)
+
+
 def _server_message(body: Any) -> str:
     if isinstance(body, dict):
         for key in ("error_message", "message", "error", "detail"):
@@ -320,6 +340,9 @@ def error_for_status(
         cls = _BY_STATUS.get(status_code, ApiError)
     detail = _server_message(body)
     hint = _HINTS.get(cls, "the API refused the request")
+    fields = detail_problems(body)
+    if fields:
+        detail = "; ".join(str(p) for p in fields)
     message = f"HTTP {status_code}: {hint}" + (f" ({detail})" if detail else "")
     return cls(
         message,

@@ -74,9 +74,17 @@ def _json_or_unreadable(response: httpx.Response) -> Any:
         return _UNREADABLE
 
 
+_JOB_FAILED_WORDS = ("failed", "error")
+
+
 def _embedded_error_status(body: Any) -> int | None:
     """The HTTP status implied by an ``error_code`` inside a 2xx body, or None if there is none."""
     if not isinstance(body, dict):
+        return None
+    status = body.get("status")
+    if isinstance(status, str) and status.strip().lower() in _JOB_FAILED_WORDS:
+        # A job's own failure (``/result`` answering ``{"status": "failed", "error_code": …}``)
+        # is the job's answer, not a failed call: the job ends with RunComfy's reason.
         return None
     code = body.get("error_code")
     if code in (None, 0, "", "0") or isinstance(code, bool):

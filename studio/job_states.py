@@ -61,9 +61,13 @@ class Running:
 
 @dataclass(frozen=True)
 class Succeeded:
-    """Done. ``output`` and ``cost`` are known only from /result (None from /status)."""
+    """Done. ``output`` and ``cost`` are known only from /result (None from /status).
 
-    output: Mapping[str, Any] | None = None
+    ``output`` is as RunComfy sent it: an object (``{"video": url}``, ``{"videos": [url]}``, any
+    key), a bare URL string, or a list of URLs; every shape is read for URLs downstream.
+    """
+
+    output: Mapping[str, Any] | str | list[Any] | None = None
     cost: Decimal | None = None
 
 
@@ -130,9 +134,11 @@ def parse_state(payload: Any) -> JobState:
         if payload.get("error") and not payload.get("output"):
             return Failed(_reason(payload["error"]))
         output = payload.get("output")
-        return Succeeded(output if isinstance(output, Mapping) else None, _cost(payload.get("cost")))
+        return Succeeded(output if isinstance(output, (Mapping, str, list)) else None, _cost(payload.get("cost")))
     if status in _FAILED:
-        return Failed(_reason(payload.get("error")))
+        reason = _reason(payload.get("error") or payload.get("error_message") or payload)
+        code = payload.get("error_code")
+        return Failed(f"{reason} (RunComfy error {code})" if isinstance(code, (int, str)) and str(code).isdigit() else reason)
     if status in _CANCELLED:
         return Cancelled()
     raise ApiError(f"RunComfy sent an unexpected job status {raw!r}", status_code=200, body=payload)

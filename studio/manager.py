@@ -201,9 +201,11 @@ class JobManager:
         ep, request = form_to_request(form)
         if ep.mode.needs_start_image and start is None and not request.start_image_url:
             raise ValidationError([Problem("start image", "is required for image-to-video; upload one or paste its https URL")])
-        # Everything but the images is checked before anything is uploaded.
-        placeholder = "https://placeholder.invalid/start.png" if start is not None else request.start_image_url
-        problems = validate(request.evolve(start_image_url=placeholder, end_image_url=None), ep, allow_http_hosts=self.settings.http_image_hosts)
+        # Everything is checked before anything is uploaded: an image the endpoint does not take
+        # (an end frame on Standard) is refused by name, never uploaded first.
+        start_url = "https://placeholder.invalid/start.png" if start is not None else request.start_image_url
+        end_url = "https://placeholder.invalid/end.png" if end is not None else request.end_image_url
+        problems = validate(request.evolve(start_image_url=start_url, end_image_url=end_url), ep, allow_http_hosts=self.settings.http_image_hosts)
         if problems:
             raise ValidationError(problems)
         form = await self._publish(form, owner, start, end, fit)

@@ -59,10 +59,13 @@ def start_simulator(settings: Settings, **config: Any) -> tuple[Any, Settings, T
     options = {"image_fetch": "required", "http_image_hosts": (host,), "persist_jobs": True, **config}
     data_dir = settings.data_dir / "simulator"
     server = _start_on_previous_port(SimulatorServer, SimulatorConfig(**options), data_dir, host)
-    # Only the simulator's own upload host is trusted over http: this host and this port.
+    # Only the simulator's own upload host is trusted over http (this host and this port), plus
+    # the exact hosts the configuration names (STUDIO_HTTP_IMAGE_HOSTS: the studio's own file
+    # route in a local test of the `space` image host), as the studio itself trusts them.
     own_host = f"{host}:{server.port}"
     if "http_image_hosts" not in config:
-        server.set_config(server.config.with_changes(http_image_hosts=(own_host,)))
+        trusted = tuple(dict.fromkeys((own_host, *settings.http_image_hosts)))
+        server.set_config(server.config.with_changes(http_image_hosts=trusted))
     sim_settings = settings.evolve(
         http_image_hosts=tuple(dict.fromkeys((*settings.http_image_hosts, own_host))),
         backend="offline",

@@ -14,19 +14,10 @@ from .catalog import LIMITS, Endpoint
 from .errors import ValidationError
 from .models import GenerationRequest
 from .prompts import multi_prompt_items, numbered_prompt, with_identity_anchor
-from .schema import default_of, field_for
+from .schema import default_of, field_for, resolved_duration
 from .validation import check_input, validate
 
 __all__ = ["resolved_duration", "build_payload", "payload_from_input", "request_from_input"]
-
-
-def resolved_duration(request: GenerationRequest, endpoint: Endpoint) -> int:
-    """The clip length that will be sent: explicit, else the shots' sum, else the schema default."""
-    total = request.total_duration
-    if total is not None:
-        return total
-    default = default_of("duration", endpoint)
-    return default if isinstance(default, int) and not isinstance(default, bool) else LIMITS.min_duration
 
 
 def _prompt(request: GenerationRequest, endpoint: Endpoint) -> str:

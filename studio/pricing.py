@@ -15,7 +15,7 @@ from typing import Any, Iterable, Sequence
 
 from .catalog import Endpoint
 from .models import GenerationRequest
-from .payload import resolved_duration
+from .schema import resolved_duration
 
 __all__ = [
     "ROUNDING_QUANTUM",
@@ -26,6 +26,7 @@ __all__ = [
     "quote_clip",
     "quote_request",
     "quote_storyboard",
+    "switch_cost",
     "format_usd",
     "usd_text",
 ]
@@ -147,3 +148,8 @@ def quote_storyboard(clips: Sequence[ClipSpec]) -> Quote:
     for n, clip in enumerate(clips, start=1):
         items += _clip_items(clip, 1, prefix=f"Clip {n}: ")
     return Quote(items=tuple(items), total=_total(items))
+
+
+def switch_cost(current: Endpoint, target: Endpoint, seconds: int, audio: bool) -> Decimal:
+    """What moving one clip of ``seconds`` from ``current`` to ``target`` adds to the bill."""
+    return quote_clip(target, seconds, audio).total - quote_clip(current, seconds, audio).total

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .catalog import Endpoint
+from .catalog import ENDPOINTS, LIMITS, Endpoint
+from .models import GenerationRequest
 
-__all__ = ["CONCEPT_FIELDS", "field_for", "enum_of", "bounds_of", "default_of"]
+__all__ = ["CONCEPT_FIELDS", "field_for", "enum_of", "bounds_of", "default_of", "endpoints_offering", "resolved_duration"]
 
 CONCEPT_FIELDS: Mapping[str, tuple[str, ...]] = {
     "prompt": ("prompt",),
@@ -59,3 +60,17 @@ def bounds_of(concept: str, endpoint: Endpoint) -> tuple[float | None, float | N
 def default_of(concept: str, endpoint: Endpoint) -> Any:
     """The schema's default for a concept's field, or None."""
     return _prop(concept, endpoint).get("default")
+
+
+def endpoints_offering(concept: str, mode: str) -> tuple[Endpoint, ...]:
+    """The endpoints of ``mode`` whose schema offers ``concept``, cheapest tier first."""
+    return tuple(e for e in ENDPOINTS if e.mode.key == mode and field_for(concept, e) is not None)
+
+
+def resolved_duration(request: GenerationRequest, endpoint: Endpoint) -> int:
+    """The clip length that will be sent: explicit, else the shots' sum, else the schema default."""
+    total = request.total_duration
+    if total is not None:
+        return total
+    default = default_of("duration", endpoint)
+    return default if isinstance(default, int) and not isinstance(default, bool) else LIMITS.min_duration

@@ -15,7 +15,8 @@ from .catalog import LIMITS, Endpoint
 from .errors import Problem
 from .models import GenerationRequest
 from .prompts import IDENTITY_ANCHOR, numbered_prompt, shot_text
-from .schema import bounds_of, enum_of, field_for
+from .schema import bounds_of, enum_of, field_for, resolved_duration
+from .tier_hints import needs_tier
 from .vocabulary import parse_request
 
 __all__ = ["validate", "check_input", "check_image_url", "host_allowed"]
@@ -184,7 +185,9 @@ def _check_offered(request: GenerationRequest, endpoint: Endpoint, problems: lis
     }
     for concept, is_set in set_concepts.items():
         if is_set and field_for(concept, endpoint) is None:
-            message = _NOT_OFFERED[concept].format(model=endpoint.model_id)
+            # Where another tier of the same mode offers it, say which and what it costs.
+            hint = needs_tier(concept, endpoint, resolved_duration(request, endpoint), request.audio_on)
+            message = f"{endpoint.model_id} does not take it; {hint}" if hint else _NOT_OFFERED[concept].format(model=endpoint.model_id)
             problems.append(Problem(request.name_of(concept), message))
 
 

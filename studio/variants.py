@@ -16,7 +16,7 @@ from .catalog import Endpoint, endpoint
 from .errors import Problem, ValidationError
 from .models import GenerationRequest
 from .pricing import ClipSpec, Quote, quote_storyboard
-from .payload import resolved_duration
+from .schema import resolved_duration
 from .schema import field_for
 from .validation import validate
 

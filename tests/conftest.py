@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
+
+# RunComfy's catalog as published (tests/fixtures/README.md): every simulator a test starts, in
+# this process or a child, serves and enforces it instead of the studio's bundled snapshots.
+PUBLISHED_CATALOG = Path(__file__).resolve().parent / "fixtures" / "runcomfy_catalog.json"
+# Set before any test module is imported: module-level SimulatorConfig()s read it when built.
+os.environ["STUDIO_SIM_CATALOG"] = str(PUBLISHED_CATALOG)
 
 _CREDENTIALS = ("RUNCOMFY_TOKEN", "RUNCOMFY_API_KEY", "RUNCOMFY_CONFIG_DIR", "RUNCOMFY_MODEL_API_BASE")
 
@@ -16,4 +25,5 @@ def isolated_env(monkeypatch, tmp_path):
     monkeypatch.setenv("STUDIO_HOME", str(tmp_path / "studio-home"))
     monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
     monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
+    monkeypatch.setenv("STUDIO_SIM_CATALOG", str(PUBLISHED_CATALOG))
     yield

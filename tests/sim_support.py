@@ -16,6 +16,7 @@ TOKEN = "sim-token"
 OTHER = "other-token"
 T2V = "kling/kling-3.0/pro/text-to-video"
 I2V = "kling/kling-3.0/standard/image-to-video"
+I2V_PRO = "kling/kling-3.0/pro/image-to-video"  # the image-to-video tiers with an end image
 T2V_4K = "kling/kling-3.0/4k/text-to-video"
 FAST = SimulatorConfig(queue_seconds=0.2, run_seconds=0.2, render=False, extra_tokens=(OTHER,))
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

@@ -13,6 +13,8 @@ from studio.credentials import Token
 from studio.service import Studio
 from studio.simulator import SimulatorConfig, SimulatorServer
 
+from .conftest import PUBLISHED_CATALOG
+
 SIM_TOKEN = "sim-token"
 QUICK = SimulatorConfig(queue_seconds=0.3, run_seconds=0.3, render=False)
 
@@ -72,7 +74,7 @@ def cli_env(monkeypatch, server: SimulatorServer, home: Path, **extra: str) -> N
 def child_env(server: SimulatorServer, home: Path, **extra: str) -> dict[str, str]:
     """The environment of a ``python -m studio`` child process pointed at the simulator."""
     inherited = {k: v for k, v in os.environ.items() if not k.startswith(("RUNCOMFY_", "STUDIO_", "GRADIO_"))}
-    return inherited | studio_env(server, home, **extra)
+    return inherited | {"STUDIO_SIM_CATALOG": str(PUBLISHED_CATALOG)} | studio_env(server, home, **extra)
 
 
 def submits(server: SimulatorServer) -> int:

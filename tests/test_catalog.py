@@ -1,4 +1,6 @@
+import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -99,3 +101,39 @@ def test_no_other_module_hard_codes_prices_or_model_ids():
             if literal in text:
                 offenders.append(f"{path.name}: {literal}")
     assert offenders == []
+
+
+# -- the bundled snapshots against RunComfy's published catalog ----------------------------------
+PUBLISHED = {m["model_id"]: m for m in json.loads((Path(__file__).parent / "fixtures" / "runcomfy_catalog.json").read_text())["models"]}
+# Published inputs the studio does not offer (item schema unpublished); the snapshots leave them out.
+NOT_OFFERED = {"elements"}
+
+
+@pytest.mark.parametrize("model_id", sorted(PUBLISHED))
+def test_each_snapshot_agrees_with_runcomfys_published_catalog(model_id):
+    published = PUBLISHED[model_id]
+    snapshot = find_endpoint(model_id).entry
+    pub, snap = published["input_schema"], snapshot["input_schema"]
+    assert snapshot["base_price_usd"] == published["base_price_usd"] and snapshot["price_unit"] == published["price_unit"]
+    assert sorted(snap["required"]) == sorted(pub["required"])
+    extra = set(snap["properties"]) - set(pub["properties"])
+    assert not extra, f"the snapshot offers inputs RunComfy does not publish: {sorted(extra)}"
+    missing = set(pub["properties"]) - set(snap["properties"]) - NOT_OFFERED
+    assert not missing, f"the snapshot lacks published inputs: {sorted(missing)}"
+    for name, prop in pub["properties"].items():
+        if name in NOT_OFFERED:
+            continue
+        mine = snap["properties"][name]
+        for key in ("type", "enum", "default", "minimum", "maximum", "format"):
+            if key in prop:
+                assert mine.get(key) == prop[key], f"{name}.{key}: snapshot {mine.get(key)!r}, published {prop[key]!r}"
+    assert sorted(snapshot["inputs"]) == sorted(snap["properties"])
+
+
+def test_standard_image_to_video_has_no_end_image_and_only_customize_shots():
+    ep = find_endpoint("kling/kling-3.0/standard/image-to-video")
+    assert "end_image_url" not in ep.properties
+    assert ep.properties["shot_type"]["enum"] == ["customize"]
+    assert {e.model_id for e in ENDPOINTS if "end_image_url" in e.properties} == {
+        "kling/kling-3.0/pro/image-to-video", "kling/kling-3.0/4k/image-to-video"
+    }

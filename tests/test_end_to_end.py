@@ -158,6 +158,28 @@ async def test_live_schema_is_fetched_once_and_cached(sim, tmp_path):
         await studio.aclose()
 
 
+async def test_the_published_catalog_refuses_a_standard_end_image_before_paying(sim, tmp_path):
+    # Even a studio whose bundled snapshot wrongly offered an end image on Standard (as it once
+    # did) is corrected by the live catalog (here: RunComfy's published one, served by the
+    # simulator) before anything is uploaded or paid, and the refusal names the field.
+    from studio.errors import ValidationError
+
+    ep = find_endpoint("kling/kling-3.0/standard/image-to-video")
+    schema = {**ep.entry["input_schema"], "properties": {**ep.properties, "end_image_url": {"type": "string", "format": "image_uri"}}}
+    stale = ep.with_entry({**ep.entry, "input_schema": schema})
+    assert "end_image_url" in stale.properties
+    studio = studio_for(sim, tmp_path)
+    data = {"prompt": "dolly-in", "image_url": "https://images.example.com/a.jpg", "tail_image_url": "https://images.example.com/b.jpg", "duration": 5}
+    try:
+        with pytest.raises(ValidationError) as info:
+            await studio.runner.submit(stale, request_from_input(data, stale))
+    finally:
+        await studio.aclose()
+    assert [p.field for p in info.value.problems] == ["tail_image_url"]
+    assert "needs Pro or 4K: +$0.14 for 5 s" in str(info.value)
+    assert submits(sim) == 0
+
+
 async def test_catalog_outage_falls_back_to_the_bundled_schema(sim, tmp_path):
     sim.faults.add("catalog", "503", times=0)
     studio = studio_for(sim, tmp_path, max_retries=1)

@@ -91,6 +91,35 @@ async def test_space_host_serves_a_copy_under_a_random_name(tmp_path, image):
     assert "end-" not in served.name and len(served.stem) == 32
 
 
+def test_space_base_url_is_https_unless_the_configuration_trusts_that_exact_host(tmp_path):
+    from studio.images.spacehost import public_base
+
+    local = Settings(data_dir=tmp_path, image_host="space", http_image_hosts=("127.0.0.1:7861",))
+    assert public_base(local.evolve(public_base_url="http://127.0.0.1:7861")) == "http://127.0.0.1:7861"
+    assert public_base(local.evolve(space_host=SPACE)) == f"https://{SPACE}"
+    for refused in ("http://127.0.0.1:7862", "http://127.0.0.1", "http://studio.example.com"):
+        with pytest.raises(ConfigError, match="https://"):
+            public_base(local.evolve(public_base_url=refused))
+
+
+def test_space_host_publishes_into_the_settings_folder(tmp_path):
+    settings = Settings(data_dir=tmp_path, image_host="space", space_host=SPACE)
+    host = host_from_settings(settings, None)  # type: ignore[arg-type]
+    assert isinstance(host, SpaceHost) and host.served_dir == settings.public_images_dir.resolve()
+
+
+def test_offline_simulator_also_trusts_the_configured_http_hosts(tmp_path):
+    from studio.offline import start_simulator
+
+    server, settings, _ = start_simulator(Settings(data_dir=tmp_path, http_image_hosts=("127.0.0.1:7861",)), render=False)
+    try:
+        own = f"127.0.0.1:{server.port}"
+        assert settings.http_image_hosts == ("127.0.0.1:7861", own)
+        assert server.config.http_image_hosts == (own, "127.0.0.1:7861")
+    finally:
+        server.stop()
+
+
 async def test_space_host_refuses_when_the_app_uses_auth(tmp_path, image):
     host = SpaceHost(f"https://{SPACE}", tmp_path / "served", app_uses_auth=True)
     with pytest.raises(UploadError, match="^end image: the app asks for a login.*STUDIO_IMAGE_HOST=s3"):

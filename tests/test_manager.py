@@ -64,6 +64,29 @@ def test_image_to_video_without_an_image_names_the_field(manager):
         manager.submit(Form(mode="image-to-video", prompt="dolly-in", duration=3), "alice-key")
 
 
+def test_an_end_image_on_standard_is_refused_by_name_before_any_upload(manager, tmp_path):
+    from PIL import Image
+
+    paths = []
+    for name, colour in (("start.png", "red"), ("end.png", "blue")):
+        Image.new("RGB", (640, 360), colour).save(tmp_path / name)
+        paths.append(tmp_path / name)
+    uploads = manager.settings.data_dir / "uploads"
+    form = Form(tier="standard", mode="image-to-video", prompt="dolly-in", duration=5)
+    with pytest.raises(ValidationError) as info:
+        manager.submit(form, "alice-key", start_image=paths[0], end_image=paths[1])
+    assert [str(p) for p in info.value.problems] == [
+        "end_image_url: kling/kling-3.0/standard/image-to-video does not take it; an end frame needs Pro or 4K: +$0.14 for 5 s on Pro"
+    ]
+    assert not uploads.exists() or not any(uploads.rglob("*.*"))  # nothing was published
+    assert manager.jobs("alice-key") == []
+    # Pro takes it.
+    manager.submit(Form(tier="pro", mode="image-to-video", prompt="dolly-in", duration=5), "alice-key", start_image=paths[0], end_image=paths[1])
+    assert manager.wait_idle(30)
+    [(record, _)] = manager.jobs("alice-key")
+    assert record.status == "succeeded" and record.request.get("end_image_url")
+
+
 def test_offline_restart_resumes_in_flight_jobs(tmp_path):
     def start():
         studio = Studio.connect(Settings(data_dir=tmp_path), offline=True, queue_seconds=0.5, run_seconds=1.0, render=False)

@@ -47,7 +47,7 @@ def test_exact_body_image_to_video_with_tail_and_everything():
         start_image_url=IMG,
         end_image_url=END,
     )
-    assert build_payload(req, endpoint("standard", "image-to-video")) == {
+    assert build_payload(req, endpoint("pro", "image-to-video")) == {
         "prompt": "Slow dolly-in on the subject",
         "negative_prompt": "blur",
         "duration": 6,
@@ -56,6 +56,15 @@ def test_exact_body_image_to_video_with_tail_and_everything():
         "start_image_url": IMG,
         "end_image_url": END,
     }
+
+
+def test_standard_image_to_video_refuses_an_end_image_with_the_switch_and_its_price():
+    req = GenerationRequest(prompt="Slow dolly-in", duration=5, start_image_url=IMG, end_image_url=END)
+    with pytest.raises(ValidationError) as info:
+        build_payload(req, endpoint("standard", "image-to-video"))
+    assert [str(p) for p in info.value.problems] == [
+        "end_image_url: kling/kling-3.0/standard/image-to-video does not take it; an end frame needs Pro or 4K: +$0.14 for 5 s on Pro"
+    ]
 
 
 def test_defaults_are_sent_explicitly():

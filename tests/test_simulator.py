@@ -16,6 +16,7 @@ from PIL import Image
 
 from .sim_support import (
     I2V,
+    I2V_PRO,
     OTHER,
     T2V,
     T2V_4K,
@@ -138,20 +139,18 @@ HTTPS = "https://example.com/a.png"
         (T2V, {"cfg_scale": 1.5}, "cfg_scale"),
         (T2V, {"sound": "yes"}, "sound"),
         (T2V, {"shot_type": "intelligent"}, "shot_type"),
-        (T2V, {"prompt": "x" * 2501}, "prompt"),
         (T2V, {"multi_prompt": [{"prompt": "a", "duration": 2}, {"prompt": "b", "duration": 2}]}, "multi_prompt"),
-        (T2V, {"multi_prompt": [{"prompt": "a", "duration": 1}] * 7, "duration": 7}, "multi_prompt"),
-        (T2V, {"multi_prompt": [{"prompt": "a"}]}, "multi_prompt"),
         (I2V, {"aspect_ratio": "16:9"}, "aspect_ratio"),
         (I2V, {"sound": False}, "sound"),
         (I2V, {"start_image_url": "http://example.com/a.png"}, "start_image_url"),
         (I2V, {"start_image_url": DATA_URI}, "start_image_url"),
-        (I2V, {"end_image_url": "ftp://example.com/b.png"}, "end_image_url"),
+        (I2V_PRO, {"end_image_url": "ftp://example.com/b.png"}, "end_image_url"),
+        (I2V, {"end_image_url": HTTPS}, "end_image_url"),  # Standard image-to-video has no end image
     ],
 )
 def test_strict_schema_422_names_the_field(api, model, extra, field):
     base = {"prompt": "a quiet harbour", "duration": 3}
-    if model == I2V:
+    if model in (I2V, I2V_PRO):
         base["start_image_url"] = HTTPS
     r = api.post(f"/v1/models/{model}", json={**base, **extra})
     assert r.status_code == 422, r.text
@@ -166,10 +165,35 @@ def test_missing_required_fields_are_all_reported(api):
     assert fields == {("prompt", "missing"), ("start_image_url", "missing")}
 
 
+@pytest.mark.parametrize(
+    "extra, field",
+    [
+        ({"prompt": "x" * 2501}, "prompt"),
+        ({"multi_prompt": [{"prompt": "a", "duration": 1}] * 7, "duration": 7}, "multi_prompt"),
+        ({"multi_prompt": [{"prompt": "a"}]}, "multi_prompt"),
+    ],
+)
+def test_the_snapshots_narrower_rules_hold_when_the_simulator_serves_them(sim, api, extra, field):
+    # RunComfy publishes no prompt length and no multi_prompt items; the studio's snapshot
+    # adds them (from Kling's own limits), and a simulator serving the snapshot enforces them.
+    sim.set_config(catalog_file="")
+    r = api.post(f"/v1/models/{T2V}", json={"prompt": "a quiet harbour", "duration": 3, **extra})
+    assert r.status_code == 422 and field in [d["loc"][1] for d in r.json()["detail"]], r.text
+
+
+def test_an_unknown_field_gets_a_fastapi_style_detail_list(api):
+    r = api.post(f"/v1/models/{I2V}", json={"prompt": "p", "start_image_url": HTTPS, "end_image_url": HTTPS})
+    assert r.status_code == 422
+    body = r.json()
+    assert body["error_code"] == 422001 and "end_image_url" in body["error_message"]
+    assert body["detail"] == [{"loc": ["body", "end_image_url"], "msg": "unknown field; this model has no such input", "type": "extra_forbidden"}]
+
+
 def test_valid_bodies_are_accepted(sim, api):
     shots = [{"prompt": "wide", "duration": 4}, {"prompt": "close", "duration": 4}]
     submit(api, {"prompt": "", "multi_prompt": shots, "duration": 8, "shot_type": "customize", "cfg_scale": 0})
-    submit(api, {"prompt": "p", "start_image_url": HTTPS, "end_image_url": HTTPS, "generate_audio": False}, I2V)
+    submit(api, {"prompt": "p", "start_image_url": HTTPS, "end_image_url": HTTPS, "generate_audio": False}, I2V_PRO)
+    submit(api, {"prompt": "p", "start_image_url": HTTPS, "generate_audio": False}, I2V)
     submit(api, {"prompt": "p", "shot_type": "intelligent"}, "kling/kling-3.0/standard/text-to-video")
     sim.set_config(allow_data_uris=True)
     submit(api, {"prompt": "p", "start_image_url": DATA_URI}, I2V)
@@ -387,7 +411,7 @@ def test_catalog_routes(api):
 
 
 def test_request_log(sim, api, anon):
-    api.post(f"/v1/models/{T2V}", json={"prompt": "x" * 5000})
+    api.post(f"/v1/models/{T2V}", json={"prompt": "x" * 5000, "duration": 99})
     api.get("/prod/v2/balance", headers={"Authorization": "Bearer my-real-key"})
     entries = anon.get("/_sim/log").json()["entries"]
     assert [(e["method"], e["path"], e["op"]) for e in entries] == [

@@ -121,7 +121,15 @@ def _run_async(args: argparse.Namespace, fn: Callable[[Studio], Awaitable[int]])
         return asyncio.run(main())
     except StudioError as exc:
         message = str(exc)
-        print(json.dumps({"error": message}) if getattr(args, "json", False) else f"error: {one_line(message)}", file=sys.stderr)
+        fields = getattr(exc, "problems", ()) if isinstance(exc, ApiError) else ()
+        if getattr(args, "json", False):
+            print(json.dumps({"error": message, **({"problems": [{"field": p.field, "message": p.message} for p in fields]} if fields else {})}), file=sys.stderr)
+        elif fields:  # a 422: RunComfy's reason, field by field
+            print(f"error: HTTP {exc.status_code}: RunComfy refused the input:", file=sys.stderr)  # type: ignore[attr-defined]
+            for p in fields:
+                print(f"  {p}", file=sys.stderr)
+        else:
+            print(f"error: {one_line(message)}", file=sys.stderr)
         return exit_code_for(exc)
 
 

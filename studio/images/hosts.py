@@ -100,8 +100,7 @@ def host_from_settings(
     if choice == "s3":
         return S3Host(settings)
     if choice == "space":
-        served = settings.data_dir / "public-images"
-        return SpaceHost(public_base(settings), served, app_uses_auth=app_uses_auth)
+        return SpaceHost(public_base(settings), settings.public_images_dir, app_uses_auth=app_uses_auth)
     if choice == "url":
         return PastedUrlHost()
     if choice == "simulator" or (not choice and settings.backend == "offline" and simulator_base):

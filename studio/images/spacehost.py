@@ -3,7 +3,8 @@
 :class:`SpaceHost` copies a prepared image under a random name into :attr:`SpaceHost.served_dir`
 and returns its Gradio file URL, ``{public base}/gradio_api/file=<path>``. The public base is
 ``STUDIO_PUBLIC_BASE_URL`` if set, else ``https://`` + the first entry of ``SPACE_HOST``. The UI
-must list ``served_dir`` in ``launch(allowed_paths=...)``. A private Space, or an app behind a
+lists ``served_dir`` (and nothing else of the data folder) in ``allowed_paths``
+(:func:`studio.ui.server.published_images_folder`). A private Space, or an app behind a
 login, cannot serve RunComfy: publishing refuses up front when the app uses auth, and the fetch
 check that follows every publish catches a private Space (its hint says what to do).
 """
@@ -18,6 +19,7 @@ from urllib.parse import quote
 
 from ..config import Settings
 from ..errors import ConfigError, UploadError
+from ..validation import host_allowed
 from .prepare import PreparedImage
 
 __all__ = ["SpaceHost", "public_base"]
@@ -36,7 +38,8 @@ def public_base(settings: Settings) -> str:
             "STUDIO_IMAGE_HOST=space works on a Hugging Face Space (which sets SPACE_HOST); elsewhere set "
             "STUDIO_PUBLIC_BASE_URL to the app's public https:// address"
         )
-    if not base.startswith("https://"):
+    # http only for an exact host the configuration trusts (STUDIO_HTTP_IMAGE_HOSTS: a local test).
+    if not base.startswith("https://") and not (base.startswith("http://") and host_allowed(base, settings.http_image_hosts)):
         raise ConfigError("STUDIO_PUBLIC_BASE_URL must start with https:// (RunComfy only fetches https links)")
     return base.rstrip("/")
 

@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from ..catalog import ENDPOINTS, Endpoint
 from . import catalog_routes, control, files, uploads
+from .catalog_source import catalog_entry
 from .config import SimulatorConfig
 from .faults import FaultBook
 from .gateway import Gateway
@@ -58,8 +59,10 @@ async def submit(request: Request) -> Response:
         return token
     state, model_id, fault = sim(request), request.path_params["model_id"], fault_kind(request)
     endpoint = _endpoint(model_id)
-    if endpoint is None or fault == "bad_model":
+    entry = catalog_entry(model_id, state.config.catalog_file)
+    if endpoint is None or entry is None or fault == "bad_model":
         return bad_model(request, model_id)
+    schema = entry.get("input_schema") or {}
     try:
         body = json.loads(await request.body() or b"null")
     except ValueError as exc:
@@ -69,7 +72,7 @@ async def submit(request: Request) -> Response:
         return _insufficient(cfg)
     problems = check_body(
         body,
-        endpoint.input_schema,
+        schema,
         strict=cfg.strict,
         allow_data_uris=cfg.allow_data_uris,
         http_image_hosts=cfg.http_image_hosts,
@@ -78,7 +81,7 @@ async def submit(request: Request) -> Response:
         fields = ", ".join(".".join(str(p) for p in d["loc"][1:]) or "body" for d in problems)
         return error(422, 422001, f"input did not match the model's schema: {fields}", problems)
     if not cfg.strict:
-        body = {k: v for k, v in body.items() if k in endpoint.properties}
+        body = {k: v for k, v in body.items() if k in (schema.get("properties") or {})}
     if cfg.enforce_balance and job_cost(endpoint, body) > cfg.balance_usd - state.store.spent_usd:
         return _insufficient(cfg)
     job_fault = fault if fault in ("job_failed", "job_stuck") else None
@@ -140,12 +143,15 @@ async def result(request: Request) -> Response:
         base = cfg.file_base_url or str(request.base_url).rstrip("/")
         url = f"{base}/files/{job.request_id}/{job.file_name}?sig={job.sig}"
         body["status"] = cfg.result_success_status
-        body["output"] = {"video": url} if cfg.output_shape == "video" else {"videos": [url]}
+        body["output"] = {"video": {"video": url}, "videos": {"videos": [url]}, "url": url, "list": [url]}[cfg.output_shape]
         if request.query_params.get("include_cost", "").lower() in ("true", "1"):
             body["cost"] = job.cost_usd
     elif job.state == "failed":
         reason = job.error or "generation failed"
-        body["error"] = reason if cfg.error_shape == "string" else {"error_code": 500001, "error_message": reason}
+        if cfg.error_shape == "top_level":
+            body.update(error_code=500001, error_message=reason)
+        else:
+            body["error"] = reason if cfg.error_shape == "string" else {"error_code": 500001, "error_message": reason}
     if cfg.echo_input:
         body["input"] = job.body
     return JSONResponse(body)

@@ -1,6 +1,7 @@
 """The simulated model catalog: ``GET /v1/models``, ``/v1/models/categories``, ``/v1/models/{id}``.
 
-Entries are the bundled snapshots from :mod:`studio.catalog`, already in RunComfy's shape
+Entries come from :mod:`studio.simulator.catalog_source` (the bundled snapshots, or a published
+catalog file when one is configured), in RunComfy's shape
 (``model_id``, ``display_name``, ``categories``, ``base_price_usd``, ``price_unit``,
 ``input_schema`` with ``"type": "float"`` and ``format: image_uri``). The list omits
 ``input_schema`` unless ``include_schema=true`` and pages with ``limit`` (1–500, default 100)
@@ -14,8 +15,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ..catalog import ENDPOINTS
-from .replies import authorize, bad_model, error
+from .catalog_source import catalog_entries
+from .replies import authorize, bad_model, error, sim
 from .schema_check import problem
 
 __all__ = ["list_models", "categories", "one_model", "MAX_LIMIT", "DEFAULT_LIMIT"]
@@ -24,8 +25,8 @@ MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
 
 
-def _entries() -> list[dict[str, Any]]:
-    return [dict(e.entry) for e in ENDPOINTS]
+def _entries(request: Request) -> list[dict[str, Any]]:
+    return catalog_entries(sim(request).config.catalog_file)
 
 
 def _int(request: Request, name: str, default: int, lo: int, hi: int) -> int | dict[str, Any]:
@@ -65,7 +66,7 @@ async def list_models(request: Request) -> Response:
     q = request.query_params
     with_schema = q.get("include_schema", "").lower() in ("true", "1")
     found = [
-        e for e in _entries() if _matches(e, q.get("search", ""), q.get("category", ""), q.get("kind", ""))
+        e for e in _entries(request) if _matches(e, q.get("search", ""), q.get("category", ""), q.get("kind", ""))
     ]
     page = found[offset : offset + limit]
     if not with_schema:
@@ -78,7 +79,7 @@ async def categories(request: Request) -> Response:
     token = authorize(request)
     if isinstance(token, Response):
         return token
-    names = sorted({c for e in _entries() for c in e.get("categories", [])})
+    names = sorted({c for e in _entries(request) for c in e.get("categories", [])})
     return JSONResponse({"categories": names})
 
 
@@ -89,7 +90,7 @@ async def one_model(request: Request) -> Response:
         return token
     model_id = request.path_params["model_id"]
     wanted = model_id.strip().strip("/")
-    entry = next((e for e in _entries() if e.get("model_id") == wanted), None)
+    entry = next((e for e in _entries(request) if e.get("model_id") == wanted), None)
     if entry is None:
         return bad_model(request, model_id)
     return JSONResponse(entry)

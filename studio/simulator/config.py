@@ -8,7 +8,8 @@ values and checks them; it does no I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+import os
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal, Mapping
 
 __all__ = ["SimulatorConfig", "CHOICES"]
@@ -17,11 +18,11 @@ __all__ = ["SimulatorConfig", "CHOICES"]
 CHOICES: Mapping[str, tuple[str, ...]] = {
     "status_failure_spelling": ("failed", "completed"),
     "result_success_status": ("succeeded", "completed"),
-    "output_shape": ("video", "videos"),
+    "output_shape": ("video", "videos", "url", "list"),
     "auth_error_style": ("401", "400004"),
     "insufficient_balance_style": ("402", "400002"),
     "bad_model_style": ("404", "400001"),
-    "error_shape": ("string", "object"),
+    "error_shape": ("string", "object", "top_level"),
     "image_fetch": ("placeholder", "required"),
 }
 
@@ -39,7 +40,8 @@ class SimulatorConfig:
     queue_start_position: int = 3
     status_failure_spelling: Literal["failed", "completed"] = "failed"
     result_success_status: Literal["succeeded", "completed"] = "succeeded"
-    output_shape: Literal["video", "videos"] = "video"
+    # RunComfy documents output as an object, a bare URL string or an array of URLs.
+    output_shape: Literal["video", "videos", "url", "list"] = "video"
     auth_error_style: Literal["401", "400004"] = "401"
     insufficient_balance_style: Literal["402", "400002"] = "402"
     bad_model_style: Literal["404", "400001"] = "404"
@@ -51,7 +53,9 @@ class SimulatorConfig:
     # When True, a submit whose cost exceeds the remaining balance is refused.
     enforce_balance: bool = False
     echo_input: bool = False
-    error_shape: Literal["string", "object"] = "string"
+    # A failed job's /result: "error" as a string, as an object, or error_code/error_message
+    # at the top level of the 200 answer.
+    error_shape: Literal["string", "object", "top_level"] = "string"
     # Result file downloads are paced to this many bytes per second (0: as fast as possible),
     # like a slow network, so a test can stop the studio in the middle of a download.
     download_bytes_per_second: float = 0.0
@@ -68,6 +72,11 @@ class SimulatorConfig:
     # Base (scheme://host[:port], without /v1) of status/result/cancel URLs; None means the
     # base URL the client used.
     api_base_url: str | None = None
+    # A catalog file in RunComfy's published shape (``{"models": [...]}``, as
+    # ``GET /v1/models?include_schema=true`` answers) to serve and enforce instead of the
+    # studio's bundled snapshots. The tests point it at RunComfy's published catalog
+    # (tests/fixtures/runcomfy_catalog.json) through STUDIO_SIM_CATALOG.
+    catalog_file: str = field(default_factory=lambda: os.environ.get("STUDIO_SIM_CATALOG", ""))
 
     def __post_init__(self) -> None:
         for name, allowed in CHOICES.items():

@@ -55,7 +55,9 @@ def build_app(h: Any) -> gr.Blocks:
                 with gr.Row(visible=False, elem_id="images") as images:
                     start_image = gr.Image(type="filepath", label=I18N("start_image"), sources=["upload", "clipboard"], image_mode=None, elem_id="start-image", height=220)
                     end_image = gr.Image(type="filepath", label=I18N("end_image"), sources=["upload", "clipboard"], image_mode=None, elem_id="end-image", height=220)
-                    with gr.Column(min_width=160):
+                    with gr.Column(min_width=160, visible=True):
+                        end_note = gr.Markdown(visible=False, elem_id="end-image-note")
+                        end_switch = gr.Button("Switch", visible=False, size="sm", elem_id="end-image-switch")
                         fit = gr.Radio([(I18N("fit_none"), "none"), (I18N("fit_crop"), "crop"), (I18N("fit_pad"), "pad")], value="none", label=I18N("fit"), elem_id="fit")
                         identity = gr.Checkbox(value=True, label=h.text("identity"), elem_id="identity")
                 prompt_mode = gr.Radio([(I18N("single"), "single"), (I18N("multi"), "shots")], value="single", label=I18N("prompt_mode"), elem_id="prompt-mode")
@@ -108,6 +110,12 @@ def build_app(h: Any) -> gr.Blocks:
             comp.change(h.shot_bar, bar_inputs, [shots.bar, generate], api_visibility="private", show_progress="hidden", trigger_mode="always_last")
 
         tier.change(h.tier_help, tier, tier_help, api_visibility="private", show_progress="hidden")
+        # Inputs follow the endpoint's schema (an end frame only where the tier has one).
+        schema_inputs = [tier, mode, duration, audio]
+        for comp in schema_inputs:
+            comp.change(h.on_schema, schema_inputs, [end_image, end_note, end_switch], api_visibility="private", show_progress="hidden")
+        demo.load(h.on_schema, schema_inputs, [end_image, end_note, end_switch], api_visibility="private", show_progress="hidden")
+        end_switch.click(h.end_image_tier, mode, tier, api_visibility="private", show_progress="hidden")
         mode.change(h.on_mode, mode, [mode_help, images, aspect, identity], api_visibility="private", show_progress="hidden")
         prompt_mode.change(h.on_prompt_mode, prompt_mode, [prompt, shots.group], api_visibility="private", show_progress="hidden")
         starter.input(h.on_starter, starter, [tier, mode, prompt_mode, prompt, aspect, starter], api_visibility="private")

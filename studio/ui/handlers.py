@@ -24,11 +24,14 @@ from ..manager import JobManager
 from ..starters import platforms, starters
 from ..recipes import read_recipe_text
 from ..storyboard import Storyboard
+from ..schema import endpoints_offering
+from ..tier_hints import needs_tier
 from ..validation import validate
 from ..vocabulary import parse_request
 from .i18n import language_of, t
 from .media import MediaSigner
 from .messages import friendly, plain, refusing
+from .space import storage_warning
 from .guard import is_upload
 from .present import gallery, job_cards, spend_text
 from .shots import ShotBuilder, duration_bar, rows_from_values
@@ -74,12 +77,14 @@ def _upload(value: Any, field: str) -> Path | None:
 class Handlers:
     """The studio's handlers, bound to one JobManager and one media signer."""
 
-    def __init__(self, manager: JobManager, signer: MediaSigner) -> None:
+    def __init__(self, manager: JobManager, signer: MediaSigner, *, browser_secret: str | None = None) -> None:
         self.manager = manager
         self.signer = signer
         self.live = manager.studio.mode.live
         # Fixed, so values kept in a browser still read after a restart (it only obscures them).
-        self.browser_secret = os.environ.get("STUDIO_BROWSER_SECRET", "kling-studio-browser-state")
+        # Encrypts what a browser keeps (its owner key): STUDIO_BROWSER_SECRET, else the one kept
+        # in the data folder (studio.secrets_store), so values still read after a restart.
+        self.browser_secret = browser_secret or os.environ.get("STUDIO_BROWSER_SECRET", "kling-studio-browser-state")
         self.c: dict[str, Any] = {}
         self.shots: ShotBuilder | None = None
         self.form_outputs: list[Any] = []
@@ -100,6 +105,8 @@ class Handlers:
     def banner_html(self) -> str:
         kind = "live" if self.live else "offline"
         text = t("live_banner") + f" · {self.manager.settings.api_base}" if self.live else t("offline_banner")
+        warning = storage_warning(self.manager.settings, os.environ)
+        text += f" · {plain(warning)}" if warning else ""
         return f'<div class="banner {kind}" data-live="{str(self.live).lower()}">{text}</div>'
 
     @refusing
@@ -116,6 +123,28 @@ class Handlers:
         mode = _choice(mode, MODE_KEYS, "mode")
         i2v = mode == "image-to-video"
         return self.mode_help(mode), gr.update(visible=i2v), gr.update(visible=not i2v), gr.update(visible=i2v)
+
+    @refusing
+    def on_schema(self, tier: str, mode: str, duration: Any, audio: Any) -> tuple[Any, Any, Any]:
+        """The end image follows the endpoint's schema: offered where it exists; elsewhere the
+        reason, the tier that has it and what switching costs, with a button to switch."""
+        ep = endpoint(_choice(tier, TIER_KEYS, "tier"), _choice(mode, MODE_KEYS, "mode"))
+        seconds = duration if isinstance(duration, (int, float)) and not isinstance(duration, bool) and 3 <= duration <= 15 else 5
+        hint = needs_tier("end_image_url", ep, int(seconds), bool(audio)) if ep.mode.needs_start_image else None
+        if hint is None:
+            return gr.update(visible=True), gr.update(value="", visible=False), gr.update(visible=False)
+        target = endpoints_offering("end_image_url", ep.mode.key)[0]
+        note = hint[0].upper() + hint[1:] + "."
+        return (
+            gr.update(visible=False, value=None),
+            gr.update(value=note, visible=True),
+            gr.update(value=f"Switch to {target.tier.label}", visible=True),
+        )
+
+    @refusing
+    def end_image_tier(self, mode: str) -> str:
+        """The cheapest tier whose endpoint takes an end frame in ``mode`` (the switch's target)."""
+        return endpoints_offering("end_image_url", _choice(mode, MODE_KEYS, "mode"))[0].tier.key
 
     def on_prompt_mode(self, prompt_mode: str) -> tuple[Any, Any]:
         return gr.update(visible=prompt_mode == "single"), gr.update(visible=prompt_mode == "shots")

@@ -26,7 +26,12 @@ __all__ = ["MediaSigner", "media_route", "story_route", "recipe_route"]
 
 
 class MediaSigner:
-    """Signs and checks media URLs; the secret is ``STUDIO_MEDIA_SECRET`` or random per process."""
+    """Signs and checks media URLs.
+
+    The secret is the one given (the web studio passes ``STUDIO_MEDIA_SECRET``, else the one kept
+    in the data folder, see :mod:`studio.secrets_store`), else ``STUDIO_MEDIA_SECRET``, else
+    random for this process.
+    """
 
     def __init__(self, secret: str | None = None) -> None:
         self._key = (secret or os.environ.get("STUDIO_MEDIA_SECRET") or secrets.token_hex(32)).encode()

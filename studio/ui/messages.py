@@ -15,7 +15,7 @@ from typing import Any, Callable, TypeVar
 
 import gradio as gr
 
-from ..errors import StudioError, ValidationError
+from ..errors import ApiError, StudioError, ValidationError
 
 __all__ = ["plain", "plain_markdown", "friendly", "refusing"]
 
@@ -38,6 +38,9 @@ def friendly(exc: BaseException) -> gr.Error:
     """The one place an exception becomes what the user sees: plain text, naming its field."""
     if isinstance(exc, ValidationError):
         return gr.Error("\n".join(f"• {plain(p)}" for p in exc.problems) or plain(exc), title="Please check")
+    if isinstance(exc, ApiError) and exc.problems:  # a 422: RunComfy's reason, field by field
+        lines = "\n".join(f"• {plain(p)}" for p in exc.problems)
+        return gr.Error(f"RunComfy refused the input (nothing was charged):\n{lines}", title="Please check")
     if isinstance(exc, StudioError):
         return gr.Error(plain(exc))
     log.exception("unexpected error in a handler")

@@ -2,12 +2,20 @@
 
 ``create_server()`` connects the studio (live with a token, else offline on the embedded
 simulator), starts the job manager (which reattaches unfinished jobs), builds the Blocks and
-mounts them next to ``/studio/media``. ``serve()`` runs it with uvicorn; ``app.py`` calls it.
+mounts them next to ``/studio/media``. ``serve()`` runs it with uvicorn; ``app.py`` calls it
+(on a Hugging Face Space too: see :mod:`studio.ui.space`).
+
+``/gradio_api/file=`` serves Gradio's uploads and cache and, with the ``space`` image host
+only, the published-images folder (:attr:`Settings.public_images_dir`), which holds nothing but
+the metadata-stripped copies that host publishes; nothing else of the data folder.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -18,6 +26,7 @@ from fastapi import FastAPI
 from ..config import Settings
 from ..errors import ConfigError
 from ..manager import JobManager
+from ..secrets_store import LEGACY_BROWSER_SECRET, load_secrets
 from ..service import Studio
 from .actions import ACTION_HEAD
 from .blocks import build_app
@@ -26,10 +35,15 @@ from .i18n import I18N
 from .limits import BodyLimit
 from .media import MediaSigner, media_route, recipe_route, story_route
 from .guard import enforce_upload_checks
+from .space import listen_address
 
-__all__ = ["StudioServer", "create_server", "serve", "CSS_PATH", "lend_operator_token"]
+__all__ = ["StudioServer", "create_server", "serve", "CSS_PATH", "lend_operator_token", "published_images_folder"]
+
+log = logging.getLogger("studio.ui")
 
 CSS_PATH = Path(__file__).resolve().parents[2] / "assets" / "style.css"
+# What the `space` image host writes: a random name and an image extension, nothing else.
+_PUBLISHED_NAME = re.compile(r"[0-9a-f]{32}\.(?:jpg|jpeg|png|webp)")
 
 
 @dataclass
@@ -65,12 +79,43 @@ def lend_operator_token(studio: Studio, env: Mapping[str, str]) -> bool:
     return True
 
 
+def published_images_folder(settings: Settings) -> Path | None:
+    """The folder ``/gradio_api/file=`` may serve: the ``space`` host's published images, created
+    and emptied of anything that host would not have written; None with any other host."""
+    if settings.image_host != "space":
+        return None
+    folder = settings.public_images_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    folder = folder.resolve()
+    for entry in folder.iterdir():
+        if entry.is_symlink() or not entry.is_file() or not _PUBLISHED_NAME.fullmatch(entry.name):
+            # Served publicly and inline: only the host's own stripped images may be there.
+            log.warning("removing %s from the published-images folder (not an image the studio published)", entry.name)
+            try:
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
+            except OSError as exc:
+                raise ConfigError(f"{folder} holds {entry.name}, which would be public; remove it ({exc})") from None
+    return folder
+
+
 def create_server(studio: Studio | None = None, *, queue_size: int = 64) -> StudioServer:
     """The studio's ASGI app, with its job manager started."""
     studio = studio or Studio.connect(Settings.from_env())
+    settings = studio.settings
+    published = published_images_folder(settings)
+    # Browsers that used this data folder before secrets were kept still read what they stored.
+    kept = load_secrets(
+        settings.secrets_path,
+        os.environ,
+        browser_default=LEGACY_BROWSER_SECRET if studio.journal.find(limit=1) else None,
+    )
     manager = JobManager(studio, allow_operator_token=lend_operator_token(studio, os.environ)).start()
-    signer = MediaSigner()
-    demo = build_app(Handlers(manager, signer))
+    signer = MediaSigner(kept.media)
+    handlers = Handlers(manager, signer, browser_secret=kept.browser)
+    demo = build_app(handlers)
     demo.queue(default_concurrency_limit=8, max_size=queue_size)
     app = FastAPI(title="Kling Studio")
     app.router.routes.append(media_route(studio.journal, signer))
@@ -84,6 +129,9 @@ def create_server(studio: Studio | None = None, *, queue_size: int = 64) -> Stud
         head=ACTION_HEAD,
         i18n=I18N,
         max_file_size="25mb",
+        # Only the published images (the `space` host), never the rest of the data folder.
+        allowed_paths=[str(published)] if published is not None else None,
+        blocked_paths=[str(settings.secrets_path.resolve())],
         footer_links=["api", "gradio", "settings"],
         run_history=False,
         # Only gr.Error texts (the studio's own words) reach a visitor; anything else is logged.
@@ -97,11 +145,13 @@ def serve(host: str | None = None, port: int | None = None, **uvicorn_options: A
     """Run the studio in the foreground (``python app.py``)."""
     import uvicorn
 
+    default_host, default_port = listen_address(os.environ)
+    host, port = host or default_host, port or default_port
     server = create_server()
-    host = host or os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1")
-    port = port or int(os.environ.get("GRADIO_SERVER_PORT", os.environ.get("PORT", "7860")))
     print(f"Kling Studio: {server.manager.studio.mode.description}")
     print(f"Open http://{host}:{port}")
+    if host in ("0.0.0.0", "::"):
+        print(f"(listening on every interface; on this machine: http://127.0.0.1:{port})")
     try:
         # Open pages hold an event stream; don't let them keep a Ctrl-C waiting forever.
         options = {"timeout_graceful_shutdown": 3, **uvicorn_options}

@@ -21,6 +21,7 @@ from typing import Any, Iterator
 
 import pytest
 
+from ..conftest import PUBLISHED_CATALOG
 from ..sim_support import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,6 +67,7 @@ class StudioApp:
             # The tests own the files they read; nothing from the developer's config is used.
             XDG_CONFIG_HOME=str(self.home.parent / "config"),
             PYTHONUNBUFFERED="1",
+            STUDIO_SIM_CATALOG=str(PUBLISHED_CATALOG),
             **self.sim,
         )
         return env

@@ -206,11 +206,21 @@ def test_text_to_video_from_an_empty_page_to_a_playing_video(studio, new_context
 
 
 def red_to_blue(page: Any, folder: Path) -> None:
-    """Image to video with a red start image and a blue end image, uploaded through the page."""
+    """Image to video on Pro (switched to from the end-frame note) with a red start image and a
+    blue end image, uploaded through the page."""
     start, end = folder / "red.png", folder / "blue.png"
     Image.new("RGB", (1280, 720), (200, 40, 40)).save(start)
     Image.new("RGB", (1280, 720), (40, 40, 200)).save(end)
     page.locator("#mode label").filter(has=page.locator('input[value="image-to-video"]')).click()
+    # Standard image-to-video has no end frame (RunComfy's catalog): the page says so, with the
+    # switch and its price, and offers no end image until the tier has one.
+    note = page.locator("#end-image-note")
+    note.wait_for(state="visible")
+    assert "An end frame needs Pro or 4K: +$0.14 for 5 s on Pro." in note.inner_text()
+    assert not page.locator("#end-image").is_visible()
+    page.click("#end-image-switch")
+    page.wait_for_selector("#end-image", state="visible")
+    assert page.locator('#tier input[value="pro"]').is_checked() and not note.is_visible()
     page.locator("#start-image input[type=file]").set_input_files(start)
     page.locator("#end-image input[type=file]").set_input_files(end)
     page.wait_for_selector("#start-image img")
