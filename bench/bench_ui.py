@@ -173,7 +173,7 @@ def main() -> None:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             page = browser.new_context(viewport=VIEWPORT).new_page()
             page.goto(app.url + "/", wait_until="load")
-            page.wait_for_selector("#cost-figure")
+            page.wait_for_selector("#generate:not([disabled])")  # the session is ready
             print(f"Chromium {browser.version}, studio offline (simulator queue 0.5 s + run 1.5 s), page polls every 1 s")
             print(f"\n(a) duration change -> new #cost-figure, {args.changes} changes each (ms, in the page)")
             print(f"{'input':>24} {'to DOM: median':>15} {'p95':>7} {'max':>7} {'to next frame: median':>22} {'p95':>7}")

@@ -76,7 +76,8 @@ def build_app(h: Any) -> gr.Blocks:
                     takes = gr.Slider(1, 8, value=1, step=1, label=I18N("variants"), elem_id="takes")
                     compare = gr.CheckboxGroup([("Standard", "standard"), ("Pro", "pro"), ("4K", "4k")], value=[], label=I18N("compare"), elem_id="compare-tiers")
                     alt_prompt = gr.Textbox(label=I18N("alt_prompt"), lines=2, elem_id="alt-prompt", placeholder="close-up, handheld: the same scene at night")
-                generate = gr.Button(I18N("generate"), variant="primary", elem_id="generate")
+                # Enabled by the page's load event, once this browser has its studio session.
+                generate = gr.Button(I18N("generate"), variant="primary", elem_id="generate", interactive=False)
             with gr.Column(scale=2):
                 cost = gr.HTML(elem_id="cost")
                 spend = gr.Markdown(elem_id="spend")
@@ -123,12 +124,14 @@ def build_app(h: Any) -> gr.Blocks:
         key_box.change(lambda k: k, key_box, api_key, api_visibility="private", show_progress="hidden")
 
         views = [jobs, gallery, spend, gallery_version]
-        demo.load(h.on_load, [owner, api_key, gallery_version], [owner, key_box, *views, cost], js=None, api_name="load")
+        demo.load(h.on_load, [owner, api_key, gallery_version], [owner, key_box, *views, cost, generate], js=None, api_name="load")
         demo.load(None, cost_inputs, cost, js=COST_JS)
         generate.click(
             h.generate, form_inputs, [jobs, notice], api_name="generate", concurrency_limit=16, trigger_mode="once"
         ).then(h.refresh, [owner, gallery_version], views, api_visibility="private", show_progress="hidden")
-        timer.tick(h.refresh, [owner, gallery_version], views, api_name="jobs", show_progress="hidden", concurrency_limit=None)
+        # The 1-second refresh bypasses the queue: a busy server must never fill the queue with
+        # refreshes and turn a visitor's own action away ("queue full").
+        timer.tick(h.refresh, [owner, gallery_version], views, api_name="jobs", show_progress="hidden", queue=False)
         register_api(h.manager, h.signer)
         recipe_file.upload(h.open_recipe, recipe_file, [notice, *h.form_outputs], api_visibility="private")
         action_go.click(

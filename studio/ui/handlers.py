@@ -196,7 +196,7 @@ class Handlers:
         except StudioError as exc:
             log.warning("could not reattach jobs: %s", exc)
         views = self._views(owner_key, "", _lang(request))
-        return (owner_key, api_key or "", *views, gr.skip())
+        return (owner_key, api_key or "", *views, gr.skip(), gr.update(interactive=True))
 
     def refresh(self, owner_key: str, version: str, request: gr.Request) -> tuple[Any, ...]:
         try:

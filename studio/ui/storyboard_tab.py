@@ -80,7 +80,7 @@ def build_storyboard_tab(manager: JobManager, signer: MediaSigner, owner: Any, a
             tier = gr.Radio([("Standard", "standard"), ("Pro", "pro"), ("4K", "4k")], value="standard", label="Tier", elem_id="storyboard-tier")
             audio = gr.Checkbox(value=False, label="Generate audio", elem_id="storyboard-audio")
             continuity = gr.Checkbox(value=True, label="Continuity (each clip starts from the last frame of the one before)", elem_id="storyboard-continuity")
-        price = gr.Markdown(elem_id="storyboard-price")
+        price = gr.Markdown(_price(EXAMPLE_SCRIPT, "standard", False, True), elem_id="storyboard-price")
         with gr.Row():
             price_btn = gr.Button("Price it", elem_id="storyboard-price-btn")
             run_btn = gr.Button("Run storyboard", variant="primary", elem_id="storyboard-run")
@@ -100,9 +100,10 @@ def build_storyboard_tab(manager: JobManager, signer: MediaSigner, owner: Any, a
         return f"Started: {len(plan(board))} clips, {format_usd(quote(board).total)}. Running it again resumes it; finished clips are not paid again.", _runs_html(manager, signer, owner_key)
 
     inputs = [script, tier, audio, continuity]
-    price_btn.click(_price, inputs, price, api_visibility="private")
-    for comp in inputs:
-        comp.change(_price, inputs, price, api_visibility="private", show_progress="hidden", trigger_mode="always_last")
+    # Pricing is pure and takes a millisecond: it runs outside the queue, so a busy queue never
+    # leaves the panel without a price. The example script is priced when the page is built.
+    price_btn.click(_price, inputs, price, api_visibility="private", queue=False)
+    gr.on([c.change for c in inputs], _price, inputs, price, api_visibility="private", show_progress="hidden", trigger_mode="always_last", queue=False)
     run_btn.click(run, [*inputs, owner, api_key], [notice, runs], api_visibility="private", trigger_mode="once")
     def refresh(owner_key: str, shown: str) -> tuple[Any, str]:
         try:
@@ -114,4 +115,4 @@ def build_storyboard_tab(manager: JobManager, signer: MediaSigner, owner: Any, a
         return (gr.skip(), shown) if fresh == shown else (fresh, fresh)
 
     shown = gr.State("")
-    timer.tick(refresh, [owner, shown], [runs, shown], api_visibility="private", show_progress="hidden", concurrency_limit=None)
+    timer.tick(refresh, [owner, shown], [runs, shown], api_visibility="private", show_progress="hidden", queue=False)

@@ -79,6 +79,7 @@ def open_studio(ctx: Any, app: StudioApp) -> Any:
     page = ctx.new_page()
     page.goto(app.url + "/", wait_until="load")
     page.wait_for_selector("#cost-figure")
+    page.wait_for_selector("#generate:not([disabled])")  # the browser has its studio session
     return page
 
 
@@ -310,7 +311,7 @@ def test_gallery_survives_a_reload_and_a_server_restart(studio_factory, new_cont
     wait_for_video(page, job_id)
 
     page.reload(wait_until="load")
-    page.wait_for_selector("#cost-figure")
+    page.wait_for_selector("#generate:not([disabled])")
     wait_for_video(page, job_id)
 
     # Leave the page first: an open tab holds Gradio's event stream, and uvicorn's graceful
@@ -318,7 +319,7 @@ def test_gallery_survives_a_reload_and_a_server_restart(studio_factory, new_cont
     page.goto("about:blank")
     app.restart()
     page.goto(app.url + "/", wait_until="load")
-    page.wait_for_selector("#cost-figure")
+    page.wait_for_selector("#generate:not([disabled])")
     sel = wait_for_video(page, job_id)
     assert page.locator("#gallery .video-card").count() == 1
     assert_plays(page, sel, 3)
@@ -332,7 +333,12 @@ def test_a_storyboard_runs_from_the_page_to_one_stitched_film(studio, new_contex
          "4 | extreme close-up | spray on the bow", "6 | handheld follow | nets go over the side"]
     )
     page.fill("#storyboard-script textarea", script)
-    page.wait_for_function("() => document.querySelector('#storyboard-price').textContent.includes('22 s in 2 clips')")
+    try:
+        page.wait_for_function("() => document.querySelector('#storyboard-price').textContent.includes('22 s in 2 clips')")
+    except Exception:
+        shown = page.locator("#storyboard-price").inner_text()
+        typed = page.locator("#storyboard-script textarea").input_value()
+        pytest.fail(f"no price for the script; shown {shown!r}; the box holds {typed[:80]!r}…; app log:\n{studio.log_tail(2000)}")
     assert "$1.848" in page.locator("#storyboard-price").inner_text()  # 22 s × $0.084
     page.click("#storyboard-run")
     page.wait_for_selector("#storyboard-runs video", timeout=90_000)
