@@ -81,7 +81,6 @@ class Handlers:
         self.manager = manager
         self.signer = signer
         self.live = manager.studio.mode.live
-        # Fixed, so values kept in a browser still read after a restart (it only obscures them).
         # Encrypts what a browser keeps (its owner key): STUDIO_BROWSER_SECRET, else the one kept
         # in the data folder (studio.secrets_store), so values still read after a restart.
         self.browser_secret = browser_secret or os.environ.get("STUDIO_BROWSER_SECRET", "kling-studio-browser-state")
