@@ -17,7 +17,7 @@ from studio.errors import ApiError, Unprocessable, error_for_status
 from studio.job_states import Failed, Succeeded, parse_state
 
 from .conftest import PUBLISHED_CATALOG
-from .studio_support import cli_env, sim, simulator, submits  # noqa: F401
+from .studio_support import cli_env, sim, simulator, submits  # noqa: F401 (fixtures)
 
 T2V = "kling/kling-3.0/pro/text-to-video"
 INPUT = json.dumps({"prompt": "wide shot of a lighthouse", "duration": 3})

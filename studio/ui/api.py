@@ -10,13 +10,13 @@ call submits at most eight paid jobs.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Callable
 
 import gradio as gr
 
 from .. import bounds
 from ..catalog import find_endpoint
-from ..errors import Problem, StudioError, ValidationError
+from ..errors import Problem, ValidationError
 from ..manager import JobManager, owner_id
 from ..payload import request_from_input
 from ..pricing import quote_request, usd_text
@@ -78,7 +78,7 @@ def _variants(endpoint: Any, request: Any, by: Any, values_json: Any) -> list[Va
         return takes(endpoint, request, bounds.whole_number(values, "values_json (takes)", 2, bounds.MAX_JOBS_PER_ACTION))
     if not isinstance(values, list):
         raise ValidationError([Problem("values_json", f"must be a JSON list of {by}s, for example " + _EXAMPLES[by])])
-    makers = {"tier": by_tier, "prompt": by_prompt, "seed": by_seed}
+    makers: dict[str, Callable[[Any, Any, list[Any]], list[Variant]]] = {"tier": by_tier, "prompt": by_prompt, "seed": by_seed}
     return makers[by](endpoint, request, values)
 
 
