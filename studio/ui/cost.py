@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from ..catalog import TIERS
+from ..catalog import LIMITS, TIERS
 
 __all__ = ["COST_JS", "rates_table"]
 
@@ -23,7 +23,15 @@ def rates_table() -> dict[str, dict[str, int]]:
 COST_JS = """
 (tier, duration, audio, takes, compare, alt) => {
   const R = %s;
-  const secs = Math.max(0, Math.round(Number(duration) || 0));
+  const asked = Number(duration);
+  if (!Number.isInteger(asked) || asked < %d || asked > %d) {
+    // Never a price for a length that cannot be sent: the problem instead.
+    const shown = Number.isFinite(asked) ? String(asked) : "?";
+    return '<div class="cost-box"><div id="cost-figure" class="cost-figure cost-problem">—</div>' +
+           '<div class="cost-lines" id="cost-problem">Clip length: ' + shown + ' s is not possible; ' +
+           'a Kling 3.0 clip is %d–%d whole seconds.</div></div>';
+  }
+  const secs = asked;
   const prompts = (alt || "").trim() ? 2 : 1;
   const n = Math.max(1, Math.round(Number(takes) || 1)) * prompts;
   const usd = (m) => "$" + (m %% 10 === 0 ? (m / 1000).toFixed(2) : (m / 1000).toFixed(3));
@@ -48,4 +56,4 @@ COST_JS = """
   return '<div class="cost-box"><div id="cost-figure" class="cost-figure">' + usd(total) +
          '</div><div class="cost-lines">' + lines.join("<br>") + '</div></div>';
 }
-""" % json.dumps(rates_table())
+""" % (json.dumps(rates_table()), LIMITS.min_duration, LIMITS.max_duration, LIMITS.min_duration, LIMITS.max_duration)

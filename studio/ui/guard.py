@@ -89,8 +89,13 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def value_problem(block: Any, value: Any) -> str | None:
-    """Why ``value`` cannot be a value of ``block`` (in the studio's words), or None."""
+def value_problem(block: Any, value: Any, *, ranges: bool = True) -> str | None:
+    """Why ``value`` cannot be a value of ``block`` (in the studio's words), or None.
+
+    ``ranges``: also hold numbers to the slider's range. The page's own helper events (the cost
+    note, the shot bar) see a number while it is being typed, out of range or not, and show the
+    problem themselves; the actions (Generate and the API) refuse it.
+    """
     if value is None:
         return None
     if isinstance(block, (gr.Image, gr.File)):
@@ -118,6 +123,8 @@ def value_problem(block: Any, value: Any) -> str | None:
         if not _is_number(value):
             return "must be a number"
         low, high = getattr(block, "minimum", None), getattr(block, "maximum", None)
+        if not ranges:
+            return None if abs(value) <= 1e9 else "is far out of range"
         if low is not None and value < low or high is not None and value > high:
             return f"must be from {low:g} to {high:g}" if low is not None and high is not None else "is out of range"
         return None
@@ -128,12 +135,22 @@ def value_problem(block: Any, value: Any) -> str | None:
     return None
 
 
+def _clamped(block: Any, value: Any) -> Any:
+    """A slider's number held to its range (other values as they are)."""
+    if isinstance(block, gr.Slider) and _is_number(value):
+        return min(max(value, block.minimum), block.maximum)
+    return value
+
+
 class StudioBlocks(gr.Blocks):
     """``gr.Blocks`` that checks every value against its component, and files against uploads."""
 
     async def preprocess_data(self, block_fn: Any, inputs: list[Any], state: Any, explicit_call: bool = False) -> Any:
+        public = getattr(block_fn, "api_visibility", "public") != "private"
+        if not public:  # the page's helpers see a number being typed within the slider's range
+            inputs = [_clamped(block, value) for block, value in zip(block_fn.inputs, inputs)]
         for index, (block, value) in enumerate(zip(block_fn.inputs, inputs)):
-            problem = value_problem(block, value)
+            problem = value_problem(block, value, ranges=public)
             if problem:
                 name = field_name(block, _parameter_name(block_fn, index))
                 log.info("%s: refused a value (%s)", name, problem)
