@@ -10,7 +10,7 @@ STUDIO = Path(studio.__file__).parent
 # Only these modules may import each third-party network or UI library.
 ALLOWED = {
     "gradio": lambda rel: rel.parts[0] == "ui",
-    "httpx": lambda rel: rel.name in ("http.py", "http_transport.py"),
+    "httpx": lambda rel: rel.name in ("http.py", "http_public.py", "http_transport.py"),
     "httpcore": lambda rel: rel.name == "http_transport.py",
 }
 

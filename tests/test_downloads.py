@@ -9,7 +9,7 @@ import pytest
 import trustme
 
 import studio.filewriter
-import studio.http
+import studio.http_public
 from studio.config import Settings
 from studio.downloads import find_output_urls, host_allowed, safe_filename, unique_path
 from studio.errors import DownloadError, NetworkError
@@ -135,7 +135,7 @@ async def test_plain_http_download_is_fsynced_before_it_is_renamed(sim, tmp_path
     events: list[str] = []
     fsync, replace = os.fsync, os.replace
     monkeypatch.setattr(studio.filewriter.os, "fsync", lambda fd: (events.append("fsync"), fsync(fd))[1])
-    monkeypatch.setattr(studio.http.os, "replace", lambda a, b: (events.append("replace"), replace(a, b))[1])
+    monkeypatch.setattr(studio.http_public.os, "replace", lambda a, b: (events.append("replace"), replace(a, b))[1])
     async with _client() as http:
         await http.download(f"{sim.base_url}/files/blob/{9 * MiB}.bin", tmp_path, allowed=lambda u: True)
     assert events == ["fsync", "replace", "fsync"]  # the file, then the rename, then its directory
