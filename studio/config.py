@@ -35,6 +35,13 @@ DOWNLOAD_CAP_BYTES = 2 * 1024**3
 IMAGE_HOSTS = ("s3", "space", "url", "simulator")
 # AWS SigV4 presigned URLs live at most 7 days; under a minute is too short for a queued job.
 _S3_EXPIRES_RANGE = (60.0, 604800.0)
+# How long a job of each tier typically runs (seconds, running → done), for the progress bar
+# until the journal has finished jobs of that model to learn from (see studio.run_times).
+# RunComfy publishes no times; third-party figures: 45-90 s (720p) and 90-200 s (1080p) for a
+# 5 s clip, 4K "several minutes" (docs/runcomfy-api.md §10).
+TYPICAL_RUN_SECONDS = {"standard": 90.0, "pro": 150.0, "4k": 300.0}
+# The typical time is the median of this many of a model's latest succeeded jobs.
+TYPICAL_RUN_SAMPLE = 20
 
 
 # A Hugging Face Space's persistent storage, when the Space has it (mounted at /data).
@@ -162,6 +169,11 @@ class Settings:
     image_check_timeout: float = 10.0
     image_check_cap_bytes: int = 20 * 1024 * 1024
 
+    # The page asks before one click spends this much or more (USD) or submits more jobs than
+    # ``confirm_above_jobs`` (STUDIO_CONFIRM_ABOVE_USD; the job count is fixed).
+    confirm_above_usd: float = 5.0
+    confirm_above_jobs: int = 4
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Settings from the environment (``os.environ`` by default)."""
@@ -190,6 +202,7 @@ class Settings:
             space_host=env.get("SPACE_HOST", "").split(",")[0].strip(),
             public_base_url=env.get("STUDIO_PUBLIC_BASE_URL", "").strip().rstrip("/"),
             http_image_hosts=_hosts(env, "STUDIO_HTTP_IMAGE_HOSTS"),
+            confirm_above_usd=_float(env, "STUDIO_CONFIRM_ABOVE_USD", cls.confirm_above_usd),
         )
 
     def evolve(self, **changes: object) -> Settings:

@@ -136,6 +136,15 @@ def request_to_form(model_id: str, request: GenerationRequest) -> Form:
     )
 
 
+def split_seconds(shots: tuple[ShotRow, ...], total: int) -> tuple[ShotRow, ...]:
+    """The shots with ``total`` seconds shared out as evenly as whole seconds allow (earlier
+    shots get the odd ones), each at least one second; unchanged when they already add up."""
+    if not shots or shots_total(shots) == total or total < len(shots):
+        return shots
+    base, extra = divmod(total, len(shots))
+    return tuple(replace(s, seconds=base + (1 if i < extra else 0)) for i, s in enumerate(shots))
+
+
 def add_shot(shots: tuple[ShotRow, ...]) -> tuple[ShotRow, ...]:
     """One more empty shot at the end (at most LIMITS.max_shots)."""
     return shots if len(shots) >= LIMITS.max_shots else shots + (ShotRow(),)

@@ -37,6 +37,7 @@ from .storyboard import Storyboard, plan
 from .stitch import last_frame
 from .storyboard_run import StoryboardRunner, StoryProgress
 from .validation import validate
+from .run_times import learned_run_seconds
 
 __all__ = ["JobManager", "LiveState", "owner_id"]
 
@@ -130,6 +131,18 @@ class JobManager:
         if self.studio.mode.live and not (self.allow_operator_token and self.studio.http.has_token):
             raise ConfigError("paste your RunComfy API key (Settings) to generate; this studio does not lend its own")
         return self.studio.runner
+
+    def live_endpoint(self, ep: Endpoint, visitor_token: str | None = None) -> Endpoint:
+        """``ep`` with the rates and schema the submit will use (the catalog entry the runner
+        caches; the bundled one when it cannot be read). Prices on the page come from here."""
+        try:
+            runner = self._runner(visitor_token)
+        except ConfigError:
+            return ep
+        try:
+            return self._call(runner.live_endpoint(ep), timeout=15)
+        except (StudioError, TimeoutError):
+            return ep
 
     # -- submitting -------------------------------------------------------------------
     def submit(
@@ -385,9 +398,91 @@ class JobManager:
         self._balance = (now, value)
         return value
 
+    def busy(self, owner_key: str) -> bool:
+        """Whether this browser has a job or a storyboard in flight (the page polls only then)."""
+        owner = owner_id(owner_key)
+        in_flight = ("submitting", "queued", "running", "downloading")
+        if self.studio.journal.find(owner=owner, statuses=in_flight, limit=1):
+            return True
+        # A job the journal has settled may still show its last live stage until its follower ends.
+        for record in self.studio.journal.find(owner=owner, limit=20):
+            live = self._live.get(record.job_id)
+            if live is not None and live.stage in in_flight or record.job_id in self._tasks:
+                return True
+        return any(run_id.endswith(owner[:12]) and not state.get("done", True) for run_id, state in list(self._stories.items()))
+
     def wait_idle(self, timeout: float = 60.0) -> bool:
         """Wait until no job is being followed (tests and shutdown)."""
         deadline = time.monotonic() + timeout
         while self._tasks and time.monotonic() < deadline:
             time.sleep(0.05)
         return not self._tasks
+
+    # -- gallery: favourites, deletions, typical run times ---------------------------
+    # (typical run times learned from the journal, with when they were read)
+    _run_times: tuple[float, dict[str, float]] | None = None
+
+    def _own_video(self, owner_key: str, job_id: str) -> JobRecord:
+        """One of this browser's finished videos; ValidationError naming "job" otherwise."""
+        record = self.job(owner_key, job_id) if isinstance(job_id, str) and job_id else None
+        if record is None:
+            raise ValidationError([Problem("job", "no such video in this browser")])
+        if record.status != "succeeded":
+            raise ValidationError([Problem("job", "only a finished video can be kept as a favourite or deleted")])
+        return record
+
+    def set_favourite(self, owner_key: str, job_id: str, on: bool) -> str:
+        """Mark (or unmark) one of this browser's videos as a favourite; kept in the journal."""
+        record = self._own_video(owner_key, job_id)
+        self.studio.journal.update(record.job_id, meta={**record.meta, "favourite": bool(on)})
+        return "Added to favourites." if on else "Removed from favourites."
+
+    def delete_video(self, owner_key: str, job_id: str) -> str:
+        """Delete one of this browser's videos from disk. The journal row stays, with its quote
+        and charge, so the spend is unchanged; the row no longer lists files.
+
+        A clip of a storyboard is refused (its film and a resumed run need it). Only files in
+        the studio's data folder are removed.
+        """
+        record = self._own_video(owner_key, job_id)
+        if record.meta.get("deleted_at"):
+            return "This video was already deleted."
+        if record.group_id and "clip" in record.meta:
+            raise ValidationError([Problem("job", "this clip belongs to a storyboard film; it cannot be deleted on its own")])
+        root = self.settings.data_dir.resolve()
+        for name in record.files:
+            path = Path(name)
+            try:
+                if not path.resolve().is_relative_to(root):
+                    log.warning("job %s: not deleting a file outside the data folder", record.job_id)
+                    continue
+                path.unlink(missing_ok=True)
+            except OSError as exc:
+                log.warning("job %s: could not delete its video: %s", record.job_id, exc)
+                raise StudioError("the video could not be deleted; try again later") from None
+            folder = path.parent
+            if folder.resolve() != root and folder.resolve().is_relative_to(root):
+                try:
+                    folder.rmdir()  # the job's own folder, once empty
+                except OSError:
+                    pass
+        self.studio.journal.update(record.job_id, files=(), meta={**record.meta, "deleted_at": time.time()})
+        return "Video deleted. Its cost stays in your spend."
+
+    def typical_run_seconds(self) -> dict[str, float]:
+        """Model id → median run time of its latest succeeded jobs (all browsers), read from
+        the journal at most every 30 s. Offline, a model without finished jobs takes the
+        simulator's run time; live, it is absent (its tier's default applies)."""
+        from .catalog import MODES, TIERS, endpoint
+
+        now = time.monotonic()
+        cached = self._run_times
+        if cached is not None and now - cached[0] < 30:
+            return cached[1]
+        learned = learned_run_seconds(self.studio.journal.find(statuses=("succeeded",), limit=500))
+        simulated = getattr(getattr(self.studio.simulator, "config", None), "run_seconds", None)
+        if not self.studio.mode.live and isinstance(simulated, (int, float)) and simulated > 0:
+            every = {endpoint(tier.key, mode.key).model_id: float(simulated) for tier in TIERS for mode in MODES}
+            learned = {**every, **learned}
+        self._run_times = (now, learned)
+        return learned

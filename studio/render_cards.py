@@ -14,6 +14,8 @@ from typing import Union
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+from . import fonts
+
 __all__ = ["FONT_DIR", "draw_card", "fit_image", "load_font", "load_image", "wrap_text"]
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -26,20 +28,11 @@ _FOOTER = "Kling Studio · simulated preview"
 Font = Union[ImageFont.FreeTypeFont, ImageFont.ImageFont]
 
 
-@lru_cache(maxsize=64)
-def load_font(size: int, bold: bool = False) -> Font:
-    """DejaVu Sans (Bold) at ``size`` px when installed, else Pillow's bundled default font."""
-    for name in ((_BOLD, _REGULAR) if bold else (_REGULAR,)):
-        path = FONT_DIR / name
-        if path.is_file():
-            try:
-                return ImageFont.truetype(str(path), size)
-            except OSError:
-                continue
-    try:
-        return ImageFont.load_default(size=size)  # scalable since Pillow 10.1
-    except TypeError:  # pragma: no cover - very old Pillow: fixed-size bitmap font
-        return ImageFont.load_default()
+@lru_cache(maxsize=256)
+def load_font(size: int, bold: bool = False, text: str = "") -> Font:
+    """A font at ``size`` px that draws ``text``: DejaVu Sans (Bold) for Latin text, a CJK font
+    (Noto Sans CJK) for Chinese, else Pillow's bundled default font (:mod:`studio.fonts`)."""
+    return fonts.load_font(size, bold, text, latin_dir=FONT_DIR)
 
 
 def _width(font: Font, text: str) -> float:
@@ -99,7 +92,7 @@ def _fit_text(text: str, box: tuple[int, int], largest: int, smallest: int) -> t
     box_w, box_h = box
     size = largest
     while True:
-        font = load_font(size)
+        font = load_font(size, text=text)
         line_h = max(1, round(size * _LINE_SPACING))
         lines = wrap_text(text, font, box_w)
         if len(lines) * line_h <= box_h or size <= smallest:
@@ -139,7 +132,7 @@ def draw_card(title: str, text: str, size: tuple[int, int], index: int = 0, coun
     inner_w = width - 2 * margin
 
     title_size = max(8, round(short * 0.065))
-    title_font = load_font(title_size, bold=True)
+    title_font = load_font(title_size, bold=True, text=title)
     title_lines = _truncate(wrap_text(title, title_font, inner_w), 2, title_font, inner_w)
     title_h = max(1, round(title_size * _LINE_SPACING))
     y = margin

@@ -617,7 +617,7 @@ class Target:
                 data.append(by_name["owner_key"] if p.index == 0 else "")
             else:
                 data.append(copy.deepcopy(p.example))
-        if name == "/generate":
+        if name in ("/generate", "/generate_confirmed"):
             for p in ep.params:
                 if p.label == "prompt":
                     data[p.index] = PROMPT
@@ -625,7 +625,7 @@ class Target:
                     data[p.index] = ""
                 elif p.label == "compare":
                     data[p.index] = []
-                elif p.label == "Generate audio":
+                elif p.label in ("Generate audio", "audio_on"):
                     data[p.index] = False
         elif name == "/act":
             data[2] = f"reuse|{prep.get('job_id', 'missing-job')}"
@@ -1362,9 +1362,10 @@ def run_all(t: Target, log: Callable[[str], None] = lambda line: None) -> dict[s
 # --------------------------------------------------------------------------------------------
 # The tests
 
-PUBLIC_ENDPOINTS = ("/load", "/generate", "/jobs", "/storyboard_quote", "/run_storyboard", "/storyboard_status",
+PUBLIC_ENDPOINTS = ("/load", "/generate", "/generate_confirmed", "/jobs", "/storyboard_quote", "/run_storyboard", "/storyboard_status",
                     "/run_variants", "/export_recipe", "/quote", "/submit_request", "/list_jobs", "/cancel_job", "/act")
-FILE_ENDPOINTS = ("/generate", "/open_recipe")
+# The two image flags are page-only events (no server function) that still take the image.
+FILE_ENDPOINTS = ("/generate", "/generate_confirmed", "/open_recipe", "/has_start_image", "/has_end_image")
 
 
 def _id(name: str) -> str:

@@ -446,7 +446,7 @@ def test_python_app_py_boots_as_a_space_and_animates_an_upload(tmp_path):
             assert image.status_code == 200 and image.headers["content-type"].startswith("image/")
             assert b"Secret Street" not in image.content
             # The gallery's signed video link answers, and still does after a restart (kept secret).
-            views = _call(client, "jobs", [owner])
+            views = _call(client, "jobs", [owner, ""])
             link = re.search(r"/studio/media/[0-9a-f]{32}\?sig=[0-9a-f]+", json.dumps(views))
             assert link, views
             assert client.get(link.group(0)).status_code == 200

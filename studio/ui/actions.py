@@ -2,7 +2,8 @@
 
 A click on any ``[data-action]`` button writes ``"<action>:<job id>"`` into the hidden
 ``#job-action`` textbox and clicks the hidden ``#job-action-go`` button, whose handler does the
-work. One delegated listener on the document serves every card, present and future.
+work. One delegated listener on the document serves every card, present and future. A button
+with ``data-confirm`` (Delete) sends nothing unless the visitor answers yes to that question.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ document.addEventListener("click", (event) => {
   const box = document.querySelector("#job-action textarea, #job-action input");
   const go = document.querySelector("#job-action-go");
   if (!box || !go) return;
+  if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
   box.value = button.dataset.action + "|" + button.dataset.job;
   box.dispatchEvent(new Event("input", { bubbles: true }));
   button.disabled = true;

@@ -19,7 +19,7 @@ from ..catalog import find_endpoint
 from ..errors import Problem, ValidationError
 from ..manager import JobManager, owner_id
 from ..payload import request_from_input
-from ..pricing import quote_request, usd_text
+from ..pricing import quote_request
 from ..journal import JobRecord
 from ..recipes import job_recipe, read_recipe
 from ..storyboard import Storyboard, plan, storyboard_from_json
@@ -89,10 +89,11 @@ def register_api(manager: JobManager, signer: MediaSigner) -> None:
     """Add the JSON endpoints to the Blocks being built. Every value is bounded before use."""
 
     def quote(model_id: str, request_json: str, takes: int = 1) -> dict[str, Any]:
-        """The price of a request before paying (takes: 1-8)."""
+        """The price of a request before paying (takes: 1-8), at the rates a submit would use."""
         endpoint, request = _parse(model_id, request_json)
         count = bounds.whole_number(takes, "takes", 1, bounds.MAX_JOBS_PER_ACTION)
-        return {"model_id": endpoint.model_id, **quote_request(request, endpoint, variants=count).as_json()}
+        live = manager.live_endpoint(endpoint)
+        return {"model_id": endpoint.model_id, **quote_request(request, live, variants=count).as_json()}
 
     def submit_request(owner_key: str, model_id: str, request_json: str, api_key: str = "") -> dict[str, Any]:
         """Submit one job (images as https URLs); returns the job."""
@@ -100,7 +101,7 @@ def register_api(manager: JobManager, signer: MediaSigner) -> None:
         visitor = _visitor_key(api_key)
         endpoint, request = _parse(model_id, request_json)
         record = manager.submit_request(endpoint, request, owner, visitor_token=visitor)
-        return job_summary(record) | {"quote_usd": usd_text(quote_request(request, endpoint).total)}
+        return job_summary(record) | {"quote_usd": record.quote_usd}
 
     def list_jobs(owner_key: str) -> list[dict[str, Any]]:
         """This owner's jobs, newest first (an empty key lists nothing)."""

@@ -1,38 +1,110 @@
 """The Blocks app: layout and event wiring. Handlers live in :mod:`studio.ui.handlers`.
 
-``build_app(handlers)`` builds without launching and without I/O. Every action has an
-``api_name`` (the programmatic twin); the elements automation relies on have stable ids:
-``tier``, ``mode``, ``prompt``, ``duration``, ``audio``, ``cost``, ``generate``, ``jobs``,
-``gallery``.
+``build_app(handlers)`` builds without launching and without I/O. The layout reads as the
+work: the form on the left; on the right, always in view, the price, Generate (with the reason
+when it is off and the confirmation before a big spend), the live jobs and the gallery, newest
+first. On a phone the columns stack: form, price, Generate, results.
+
+Every action has an ``api_name`` (the programmatic twin); the elements automation relies on
+have stable ids: ``tier``, ``mode``, ``prompt``, ``duration``, ``audio``, ``cost``,
+``generate``, ``jobs``, ``gallery``, ``start-image``, ``end-image``, ``takes``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import gradio as gr
 
-from ..catalog import MODES, TIERS
+from ..catalog import LIMITS, MODES, TIERS
 from ..starters import platforms, starters
-from .cost import COST_JS
-from .i18n import I18N
 from .api import register_api
-from .shots import build_shots
-from .storyboard_tab import build_storyboard_tab
+from .gallery_panel import build_gallery_filters
 from .guard import StudioBlocks
+from . import words
+from .i18n import I18N, bilingual
+from .page_js import AFTER_ACTION_JS, draft_js
+from .shots import ShotBuilder, build_shots, split_evenly
+from .storyboard_tab import build_storyboard_tab
 
 __all__ = ["build_app"]
 
-
-def _tier_choices() -> list[tuple[str, str]]:
-    out = []
-    for t in TIERS:
-        price = f"${t.rates.silent}/s" + ("" if t.rates.flat else f" · ${t.rates.audio}/s with audio")
-        out.append((f"{t.label} · {t.resolution} · {price}", t.key))
-    return out
-
-
 _MODE_KEYS = {"text-to-video": "t2v", "image-to-video": "i2v"}
+ASPECT_RATIOS = ["16:9", "9:16", "1:1"]
+QUIET: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
+
+
+@dataclass
+class Form:
+    """The generate form's components, by the names the handlers read them with."""
+
+    c: dict[str, Any]
+    shots: ShotBuilder
+
+    @property
+    def inputs(self) -> set[Any]:
+        return set(self.c.values()) | set(self.shots.values)
+
+    @property
+    def draft(self) -> dict[str, Any]:
+        """What a reload keeps (in the browser): every setting, never a file or a key."""
+        keep = ("tier", "mode", "prompt_mode", "prompt", "negative_prompt", "duration", "aspect_ratio", "cfg_scale", "audio",
+                "audio_description", "identity_anchor", "takes", "fit", "compare", "alt_prompt")
+        names = {k: self.c[k] for k in keep}
+        s = self.shots
+        names.update({"shot_count": s.count})
+        for i in range(len(s.texts)):
+            names.update({f"shot_{i}_text": s.texts[i], f"shot_{i}_seconds": s.seconds[i], f"shot_{i}_camera": s.cameras[i], f"shot_{i}_cue": s.cues[i]})
+        return names
+
+
+def _form_column(h: Any) -> Form:
+    """The left column: everything that describes the clip."""
+    with gr.Row():
+        starter = gr.Dropdown(words.named_choices([s.name for s in starters()]), label=I18N("starter"), value=None, elem_id="starter")
+        platform = gr.Dropdown(words.named_choices([p.name for p in platforms()]), label=I18N("platform"), value=None, elem_id="platform")
+        recipe_file = gr.File(label=I18N("open_recipe"), file_types=[".json"], type="filepath", elem_id="recipe-file", height=90)
+    tier = gr.Radio(words.tier_choice_labels(), value="standard", label=I18N("tier"), elem_id="tier")
+    tier_help = gr.Markdown(bilingual(partial(words.tier_help, "standard")), elem_id="tier-help")
+    mode = gr.Radio([(I18N(_MODE_KEYS.get(m.key, "t2v")), m.key) for m in MODES], value="text-to-video", label=I18N("mode"), elem_id="mode")
+    mode_help = gr.Markdown(bilingual(partial(words.mode_help, "text-to-video")), elem_id="mode-help")
+    with gr.Row(visible=False, elem_id="images") as images:
+        start_image = gr.Image(type="filepath", label=I18N("start_image"), sources=["upload", "clipboard"], image_mode=None, elem_id="start-image", height=220)
+        end_image = gr.Image(type="filepath", label=I18N("end_image"), sources=["upload", "clipboard"], image_mode=None, elem_id="end-image", height=220)
+        with gr.Column(min_width=160):
+            end_note = gr.Markdown(visible=False, elem_id="end-image-note")
+            end_switch = gr.Button("Switch", visible=False, size="sm", elem_id="end-image-switch")
+            fit = gr.Radio([(I18N("fit_none"), "none"), (I18N("fit_crop"), "crop"), (I18N("fit_pad"), "pad")], value="none", label=I18N("fit"), elem_id="fit")
+            identity = gr.Checkbox(value=True, label=I18N("identity"), elem_id="identity")
+    prompt_mode = gr.Radio([(I18N("single"), "single"), (I18N("multi"), "shots")], value="single", label=I18N("prompt_mode"), elem_id="prompt-mode")
+    prompt = gr.Textbox(label=I18N("prompt"), lines=4, elem_id="prompt")
+    shots = build_shots()
+    with gr.Row():
+        duration = gr.Slider(LIMITS.min_duration, LIMITS.max_duration, value=5, step=1, label=I18N("duration"), elem_id="duration")
+        aspect = gr.Radio(ASPECT_RATIOS, value="16:9", label=I18N("aspect"), elem_id="aspect")
+    gr.HTML(elem_id="duration-problem")  # written by the page's script (studio.ui.page_js)
+    with gr.Row():
+        audio = gr.Checkbox(value=False, label=I18N("audio_on"), elem_id="audio")
+        audio_desc = gr.Textbox(label=I18N("audio_desc"), placeholder=I18N("audio_desc_placeholder"), elem_id="audio-desc")
+    with gr.Accordion(I18N("advanced"), open=False, elem_id="advanced"):
+        negative = gr.Textbox(label=I18N("negative"), elem_id="negative")
+        cfg = gr.Slider(0, 1, value=0.5, step=0.05, label=I18N("cfg"), elem_id="cfg")
+        takes = gr.Slider(1, 8, value=1, step=1, label=I18N("variants"), elem_id="takes")
+        gr.HTML(elem_id="takes-problem")  # written by the page's script (studio.ui.page_js)
+        compare = gr.CheckboxGroup([(t.label, t.key) for t in TIERS], value=[], label=I18N("compare"), elem_id="compare-tiers")
+        alt_prompt = gr.Textbox(label=I18N("alt_prompt"), lines=2, elem_id="alt-prompt", placeholder=I18N("alt_prompt_placeholder"))
+    c = {
+        "tier": tier, "mode": mode, "prompt_mode": prompt_mode, "prompt": prompt, "negative_prompt": negative,
+        "duration": duration, "aspect_ratio": aspect, "cfg_scale": cfg, "audio": audio,
+        "audio_description": audio_desc, "identity_anchor": identity, "takes": takes, "fit": fit, "compare": compare, "alt_prompt": alt_prompt,
+        "start_image": start_image, "end_image": end_image,
+        # Not sent: layout parts the wiring needs by name.
+        "_starter": starter, "_platform": platform, "_recipe_file": recipe_file, "_tier_help": tier_help, "_mode_help": mode_help,
+        "_images": images, "_end_note": end_note, "_end_switch": end_switch,
+    }
+    return Form(c, shots)
 
 
 def build_app(h: Any) -> gr.Blocks:
@@ -40,101 +112,98 @@ def build_app(h: Any) -> gr.Blocks:
     with StudioBlocks(title="Kling Studio", fill_width=True) as demo:
         owner = gr.BrowserState("", storage_key="kling-studio-owner", secret=h.browser_secret)
         api_key = gr.BrowserState("", storage_key="kling-studio-key", secret=h.browser_secret)
-        gallery_version = gr.State("")
-        gr.HTML(h.banner_html(), elem_id="banner")
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3):
-                with gr.Row():
-                    starter = gr.Dropdown([s.name for s in starters()], label=I18N("starter"), value=None, elem_id="starter")
-                    platform = gr.Dropdown([p.name for p in platforms()], label=I18N("platform"), value=None, elem_id="platform")
-                    recipe_file = gr.File(label=I18N("open_recipe"), file_types=[".json"], type="filepath", elem_id="recipe-file", height=90)
-                tier = gr.Radio(_tier_choices(), value="standard", label=I18N("tier"), elem_id="tier")
-                tier_help = gr.Markdown(h.tier_help("standard"), elem_id="tier-help")
-                mode = gr.Radio([(I18N(_MODE_KEYS.get(m.key, "t2v")), m.key) for m in MODES], value="text-to-video", label=I18N("mode"), elem_id="mode")
-                mode_help = gr.Markdown(h.mode_help("text-to-video"), elem_id="mode-help")
-                with gr.Row(visible=False, elem_id="images") as images:
-                    start_image = gr.Image(type="filepath", label=I18N("start_image"), sources=["upload", "clipboard"], image_mode=None, elem_id="start-image", height=220)
-                    end_image = gr.Image(type="filepath", label=I18N("end_image"), sources=["upload", "clipboard"], image_mode=None, elem_id="end-image", height=220)
-                    with gr.Column(min_width=160, visible=True):
-                        end_note = gr.Markdown(visible=False, elem_id="end-image-note")
-                        end_switch = gr.Button("Switch", visible=False, size="sm", elem_id="end-image-switch")
-                        fit = gr.Radio([(I18N("fit_none"), "none"), (I18N("fit_crop"), "crop"), (I18N("fit_pad"), "pad")], value="none", label=I18N("fit"), elem_id="fit")
-                        identity = gr.Checkbox(value=True, label=h.text("identity"), elem_id="identity")
-                prompt_mode = gr.Radio([(I18N("single"), "single"), (I18N("multi"), "shots")], value="single", label=I18N("prompt_mode"), elem_id="prompt-mode")
-                prompt = gr.Textbox(label=I18N("prompt"), lines=4, elem_id="prompt")
-                shots = build_shots()
-                with gr.Row():
-                    duration = gr.Slider(3, 15, value=5, step=1, label=I18N("duration"), elem_id="duration")
-                    aspect = gr.Radio(["16:9", "9:16", "1:1"], value="16:9", label=I18N("aspect"), elem_id="aspect")
-                with gr.Row():
-                    audio = gr.Checkbox(value=False, label=h.text("audio"), elem_id="audio")
-                    audio_desc = gr.Textbox(label=I18N("audio_desc"), placeholder="city ambience, distant traffic, no dialogue", elem_id="audio-desc")
-                with gr.Accordion(I18N("advanced"), open=False):
-                    negative = gr.Textbox(label=I18N("negative"), elem_id="negative")
-                    cfg = gr.Slider(0, 1, value=0.5, step=0.05, label=I18N("cfg"), elem_id="cfg")
-                    seed = gr.Number(value=None, label=I18N("seed_off"), interactive=False, precision=0, elem_id="seed")
-                    takes = gr.Slider(1, 8, value=1, step=1, label=I18N("variants"), elem_id="takes")
-                    compare = gr.CheckboxGroup([("Standard", "standard"), ("Pro", "pro"), ("4K", "4k")], value=[], label=I18N("compare"), elem_id="compare-tiers")
-                    alt_prompt = gr.Textbox(label=I18N("alt_prompt"), lines=2, elem_id="alt-prompt", placeholder="close-up, handheld: the same scene at night")
-                # Enabled by the page's load event, once this browser has its studio session.
-                generate = gr.Button(I18N("generate"), variant="primary", elem_id="generate", interactive=False)
-            with gr.Column(scale=2):
+        # Not gr.State: any gr.State makes Gradio hold an event stream open for the page's whole
+        # life, and a browser has 6 connections per host (a 7th tab would never load).
+        gallery_version = gr.Textbox("", visible="hidden", elem_id="gallery-version")
+        banner = gr.HTML(bilingual(h.banner_html), elem_id="banner")
+        with gr.Row(equal_height=False, elem_id="studio"):
+            with gr.Column(scale=3, min_width=340, elem_id="form-col"):
+                form = _form_column(h)
+                timer = gr.Timer(1.0, active=False)
+                build_storyboard_tab(h.manager, h.signer, owner, api_key, timer)
+            with gr.Column(scale=2, min_width=340, elem_id="results-col"):
                 cost = gr.HTML(elem_id="cost")
+                with gr.Group(visible=False, elem_id="confirm") as confirm_box:
+                    confirm_text = gr.Markdown(elem_id="confirm-text")
+                    with gr.Row():
+                        confirm_yes = gr.Button(I18N("confirm_yes"), variant="primary", elem_id="confirm-yes")
+                        confirm_no = gr.Button(I18N("confirm_no"), elem_id="confirm-no")
+                confirm_token = gr.Textbox(visible="hidden", elem_id="confirm-token")
+                gr.HTML(elem_id="typed-problem")  # a number typed out of range (studio.ui.page_js)
+                # Off until this browser has its studio session and the form can be sent.
+                generate = gr.Button(I18N("generate"), variant="primary", elem_id="generate", interactive=False)
+                reason = gr.HTML(elem_id="generate-reason")
+                notice = gr.Markdown(elem_id="notice")
                 spend = gr.Markdown(elem_id="spend")
                 with gr.Accordion(I18N("settings"), open=False, visible=h.live):
                     key_box = gr.Textbox(label=I18N("api_key"), type="password", elem_id="api-key")
-                gr.Markdown(f"### {h.text('jobs')}")
+                gr.Markdown(I18N("jobs"), elem_id="jobs-heading", elem_classes=["section-heading"])
                 jobs = gr.HTML(elem_id="jobs")
-                notice = gr.Markdown(elem_id="notice")
-        gr.Markdown(f"### {h.text('gallery')}")
-        gallery = gr.HTML(elem_id="gallery")
-        timer = gr.Timer(1.0)
-        build_storyboard_tab(h.manager, h.signer, owner, api_key, timer)
+                gr.Markdown(I18N("gallery"), elem_id="gallery-heading", elem_classes=["section-heading"])
+                build_gallery_filters()  # filters and pages in the browser (studio.ui.gallery_panel)
+                gallery = gr.HTML(elem_id="gallery")
         action = gr.Textbox(visible="hidden", elem_id="job-action")
         action_go = gr.Button("go", visible="hidden", elem_id="job-action-go")
 
-        form = {
-            "tier": tier, "mode": mode, "prompt_mode": prompt_mode, "prompt": prompt, "negative_prompt": negative,
-            "duration": duration, "aspect_ratio": aspect, "cfg_scale": cfg, "audio": audio,
-            "audio_description": audio_desc, "identity_anchor": identity, "takes": takes, "fit": fit, "compare": compare, "alt_prompt": alt_prompt,
-            "start_image": start_image, "end_image": end_image, "owner": owner, "api_key": api_key,
-        }
-        h.bind({**form, "action": action}, shots)
-        form_inputs = set(form.values()) | set(shots.values)
+        c, shots = form.c, form.shots
+        sent = {k: v for k, v in c.items() if not k.startswith("_")}
+        has_images = [gr.Checkbox(False, visible="hidden", elem_id=f"has-{name}-image") for name in ("start", "end")]
+        h.bind({**sent, "owner": owner, "api_key": api_key, "action": action, "confirm": confirm_token, "has_images": tuple(has_images)}, shots)
+        form_inputs = {*form.inputs - {v for k, v in c.items() if k.startswith("_")}, owner, api_key}
 
-        # Live cost: in the browser, from the catalog's rates.
-        cost_inputs = [tier, duration, audio, takes, compare, alt_prompt]
-        for comp in cost_inputs:
-            comp.change(None, cost_inputs, cost, js=COST_JS, api_visibility="private", show_progress="hidden", queue=False)
-        bar_inputs = [prompt_mode, duration, *shots.values]
-        for comp in bar_inputs:
-            comp.change(h.shot_bar, bar_inputs, [shots.bar, generate], api_visibility="private", show_progress="hidden", trigger_mode="always_last")
+        # The price, Generate's state and its reason: one server event for the whole form. It
+        # takes no file: whether an image is there is all it needs (set in the browser).
+        for name, image, has in zip(("start", "end"), (c["start_image"], c["end_image"]), has_images):
+            image.change(None, image, has, js="(image) => Boolean(image)", queue=False, api_name=f"has_{name}_image", **QUIET)
+        price_inputs = (form_inputs - {c["start_image"], c["end_image"]}) | set(has_images)
+        price_outputs = [cost, generate, reason]
+        watched = [comp for comp in price_inputs if comp not in (owner, api_key)]
+        gr.on([comp.change for comp in watched], h.price, price_inputs, price_outputs, trigger_mode="always_last", queue=False, **QUIET)
+        bar_inputs = [c["prompt_mode"], c["duration"], *shots.values]
+        gr.on([comp.change for comp in bar_inputs], h.shot_bar, bar_inputs, shots.bar, trigger_mode="always_last", queue=False, **QUIET)
+        shots.fit.click(split_evenly, [c["duration"], *shots.values], shots.outputs, **QUIET)
 
-        tier.change(h.tier_help, tier, tier_help, api_visibility="private", show_progress="hidden")
+        c["tier"].change(h.tier_help, c["tier"], c["_tier_help"], **QUIET)
         # Inputs follow the endpoint's schema (an end frame only where the tier has one).
-        schema_inputs = [tier, mode, duration, audio]
+        schema_inputs = [c["tier"], c["mode"], c["duration"], c["audio"]]
+        schema_outputs = [c["end_image"], c["_end_note"], c["_end_switch"]]
         for comp in schema_inputs:
-            comp.change(h.on_schema, schema_inputs, [end_image, end_note, end_switch], api_visibility="private", show_progress="hidden")
-        demo.load(h.on_schema, schema_inputs, [end_image, end_note, end_switch], api_visibility="private", show_progress="hidden")
-        end_switch.click(h.end_image_tier, mode, tier, api_visibility="private", show_progress="hidden")
-        mode.change(h.on_mode, mode, [mode_help, images, aspect, identity], api_visibility="private", show_progress="hidden")
-        prompt_mode.change(h.on_prompt_mode, prompt_mode, [prompt, shots.group], api_visibility="private", show_progress="hidden")
-        starter.input(h.on_starter, starter, [tier, mode, prompt_mode, prompt, aspect, starter], api_visibility="private")
-        platform.input(h.on_platform, platform, [aspect, platform], api_visibility="private")
-        key_box.change(lambda k: k, key_box, api_key, api_visibility="private", show_progress="hidden")
+            comp.change(h.on_schema, schema_inputs, schema_outputs, **QUIET)
+        c["_end_switch"].click(h.end_image_tier, c["mode"], c["tier"], **QUIET)
+        c["mode"].change(h.on_mode, [c["mode"], c["fit"]], [c["_mode_help"], c["_images"], c["aspect_ratio"], c["identity_anchor"]], **QUIET)
+        c["fit"].change(h.on_fit, [c["mode"], c["fit"]], c["aspect_ratio"], **QUIET)
+        c["prompt_mode"].change(h.on_prompt_mode, [c["prompt_mode"], c["duration"], *shots.values], [c["prompt"], shots.group, *shots.outputs], **QUIET)
+        c["_starter"].input(h.on_starter, c["_starter"], [c["tier"], c["mode"], c["prompt_mode"], c["prompt"], c["aspect_ratio"], c["_starter"]], api_visibility="private")
+        c["_platform"].input(h.on_platform, c["_platform"], [c["aspect_ratio"], c["_platform"]], api_visibility="private")
+        key_box.change(lambda k: k, key_box, api_key, **QUIET)
 
-        views = [jobs, gallery, spend, gallery_version]
-        demo.load(h.on_load, [owner, api_key, gallery_version], [owner, key_box, *views, cost, generate], js=None, api_name="load")
-        demo.load(None, cost_inputs, cost, js=COST_JS)
-        generate.click(
-            h.generate, form_inputs, [jobs, notice], api_name="generate", concurrency_limit=16, trigger_mode="once"
-        ).then(h.refresh, [owner, gallery_version], views, api_visibility="private", show_progress="hidden")
-        # The 1-second refresh bypasses the queue: a busy server must never fill the queue with
-        # refreshes and turn a visitor's own action away ("queue full").
+        # A reload keeps the draft: saved and restored in the browser, never on the server.
+        draft = form.draft
+        save_js, restore_js = draft_js(list(draft))
+        gr.on([comp.change for comp in draft.values()], None, list(draft.values()), None, js=save_js, queue=False, **QUIET)
+        demo.load(None, list(draft.values()), list(draft.values()), js=restore_js, queue=False, **QUIET)
+
+        views = [jobs, gallery, spend, gallery_version, timer]
+        demo.load(h.on_load, [owner, api_key, gallery_version], [owner, key_box, *views, banner], api_name="load").then(
+            h.price, price_inputs, price_outputs, **QUIET
+        )
+        demo.load(h.on_schema, schema_inputs, schema_outputs, **QUIET)
+        confirm_outputs = [jobs, notice, confirm_box, confirm_text, confirm_token]
+        generate.click(h.generate, form_inputs, confirm_outputs, api_name="generate", concurrency_limit=16, trigger_mode="once").then(
+            h.refresh, [owner, gallery_version], views, **QUIET
+        )
+        confirm_yes.click(
+            h.generate_confirmed, form_inputs | {confirm_token}, confirm_outputs, api_name="generate_confirmed", concurrency_limit=16, trigger_mode="once"
+        ).then(h.refresh, [owner, gallery_version], views, **QUIET)
+        confirm_no.click(lambda: (gr.update(visible=False), ""), None, [confirm_box, confirm_token], queue=False, **QUIET)
+        # Live updates only while something is in flight: the timer runs while this browser
+        # has jobs queued, running or downloading, and stops by itself; a tab with nothing in
+        # flight asks the server for nothing. The refresh bypasses the queue, so a busy server
+        # never turns a visitor's own action away ("queue full").
         timer.tick(h.refresh, [owner, gallery_version], views, api_name="jobs", show_progress="hidden", queue=False)
         register_api(h.manager, h.signer)
-        recipe_file.upload(h.open_recipe, recipe_file, [notice, *h.form_outputs], api_visibility="private")
-        action_go.click(
-            h.act, {action, owner, api_key}, [notice, *h.form_outputs], api_name="act", show_progress="hidden"
-        ).then(h.refresh, [owner, gallery_version], views, api_visibility="private", show_progress="hidden")
+        c["_recipe_file"].upload(h.open_recipe, c["_recipe_file"], [notice, *h.form_outputs], api_visibility="private")
+        action_go.click(h.act, {action, owner, api_key}, [notice, *h.form_outputs], api_name="act", show_progress="hidden").then(
+            None, None, None, js=AFTER_ACTION_JS
+        ).then(h.refresh, [owner, gallery_version], views, **QUIET)
     return demo

@@ -1,59 +1,70 @@
-"""The live cost figure, computed in the browser from the catalog's rates (no server round trip).
+"""The price box beside Generate, rendered on the server from the click's own quotes. Pure.
 
-The script is generated from :mod:`studio.catalog`, so the browser never holds a price the
-catalog does not. It works in mills ($0.001) with integers, which is exact for these rates, and
-formats as :func:`studio.pricing.format_usd` does; a test checks the figure against the
-server's quote in a real browser for every tier and audio setting.
+The figure is the sum of the quotes :func:`studio.ui.plan.price_plan` made for exactly the jobs
+a click would submit, with the rates the submit uses, so the page never shows a price the
+studio would not charge. A form that cannot be sent shows its problem instead of a figure.
 """
 
 from __future__ import annotations
 
-import json
+import html
+from decimal import Decimal
+from typing import Sequence
 
-from ..catalog import LIMITS, TIERS
+from ..errors import Problem
+from ..pricing import Quote, format_usd
+from . import translate
+from .i18n import t
+from .plan import ClickPlan
 
-__all__ = ["COST_JS", "rates_table"]
+__all__ = ["cost_html", "problem_html", "total_of"]
 
 
-def rates_table() -> dict[str, dict[str, int]]:
-    """Per-second rates in mills, by tier: ``{"pro": {"silent": 112, "audio": 168}}``."""
-    return {t.key: {"silent": int(t.rates.silent * 1000), "audio": int(t.rates.audio * 1000)} for t in TIERS}
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
 
 
-COST_JS = """
-(tier, duration, audio, takes, compare, alt) => {
-  const R = %s;
-  const asked = Number(duration);
-  if (!Number.isInteger(asked) || asked < %d || asked > %d) {
-    // Never a price for a length that cannot be sent: the problem instead.
-    const shown = Number.isFinite(asked) ? String(asked) : "?";
-    return '<div class="cost-box"><div id="cost-figure" class="cost-figure cost-problem">—</div>' +
-           '<div class="cost-lines" id="cost-problem">Clip length: ' + shown + ' s is not possible; ' +
-           'a Kling 3.0 clip is %d–%d whole seconds.</div></div>';
-  }
-  const secs = asked;
-  const prompts = (alt || "").trim() ? 2 : 1;
-  const n = Math.max(1, Math.round(Number(takes) || 1)) * prompts;
-  const usd = (m) => "$" + (m %% 10 === 0 ? (m / 1000).toFixed(2) : (m / 1000).toFixed(3));
-  if (!R[tier]) tier = "standard";  // only catalog keys ever reach the markup below
-  const tiers = [tier].concat((compare || []).filter((t) => t !== tier && R[t]));
-  let total = 0, lines = [];
-  for (const key of tiers) {
-    const r = R[key] || R["standard"];
-    const base = r.silent * secs * n;
-    const extra = audio ? (r.audio - r.silent) * secs * n : 0;
-    const each = n > 1 ? " × " + n : "";
-    const name = tiers.length > 1 ? key + ": " : "";
-    let line = name + secs + " s × " + usd(r.silent) + "/s" + each + " = " + usd(base);
-    if (audio && r.audio !== r.silent) {
-      line += "<br>" + name + "audio surcharge: " + secs + " s × " + usd(r.audio - r.silent) + "/s" + each + " = " + usd(extra);
-    } else if (audio) {
-      line += " (audio included, flat rate)";
-    }
-    lines.push(line);
-    total += base + extra;
-  }
-  return '<div class="cost-box"><div id="cost-figure" class="cost-figure">' + usd(total) +
-         '</div><div class="cost-lines">' + lines.join("<br>") + '</div></div>';
-}
-""" % (json.dumps(rates_table()), LIMITS.min_duration, LIMITS.max_duration, LIMITS.min_duration, LIMITS.max_duration)
+def total_of(quotes: Sequence[Quote]) -> Decimal:
+    """What the click costs: the sum of its jobs' quotes."""
+    return sum((q.total for q in quotes), Decimal(0))
+
+
+def _lines(plan: ClickPlan, quotes: Sequence[Quote], lang: str) -> list[str]:
+    """Itemised lines, identical jobs counted together: ``Pro: 5 s × $rate/s × 2 = $total``."""
+    grouped: dict[tuple[str, str, int, Decimal], list[Decimal]] = {}
+    for run, quote in zip(plan.runs, quotes):
+        ep_label = run.form.endpoint.tier.label
+        for item in quote.items:
+            what = t("audio_surcharge", lang) if "surcharge" in item.description else ep_label
+            if "audio included" in item.description:
+                what += " · " + t("audio_included", lang)
+            grouped.setdefault((ep_label, what, item.seconds, item.rate), []).append(item.amount)
+    lines = []
+    for (_, what, seconds, rate), amounts in grouped.items():
+        count = f" × {len(amounts)}" if len(amounts) > 1 else ""
+        lines.append(f"{_e(what)}: {seconds} s × {format_usd(rate)}/s{count} = {format_usd(sum(amounts, Decimal(0)))}")
+    return lines
+
+
+def cost_html(plan: ClickPlan, quotes: Sequence[Quote], lang: str = "en", *, live: bool = True, confirm: bool = False) -> str:
+    """The figure, its lines, and how many jobs it is; ``confirm``: the click will ask first."""
+    total = total_of(quotes)
+    jobs = t("jobs_count", lang).format(n=plan.count) if plan.count > 1 else ""
+    note = t("cost_live" if live else "cost_offline", lang)
+    ask = f'<div class="cost-confirm">{_e(t("will_confirm", lang))}</div>' if confirm else ""
+    return (
+        f'<div class="cost-box" data-total="{_e(total)}" data-jobs="{plan.count}">'
+        f'<div class="cost-label">{_e(note)}</div>'
+        f'<div id="cost-figure" class="cost-figure">{format_usd(total)}</div>'
+        f'<div class="cost-jobs">{_e(jobs)}</div>'
+        f'<div class="cost-lines">{"<br>".join(_lines(plan, quotes, lang))}</div>{ask}</div>'
+    )
+
+
+def problem_html(problems: Sequence[Problem], lang: str = "en") -> str:
+    """The box when the form cannot be priced: the problems, never a figure."""
+    items = "".join(f"<li>{_e(translate.problem(p, lang) if lang == 'zh' else p)}</li>" for p in problems)
+    return (
+        '<div class="cost-box"><div id="cost-figure" class="cost-figure cost-problem">—</div>'
+        f'<div class="cost-lines" id="cost-problem">{_e(t("cannot_price", lang))}<ul>{items}</ul></div></div>'
+    )

@@ -9,7 +9,8 @@ reading anything. A value Gradio cannot convert (a text file renamed ``.jpg``) i
 naming its field ("start image: …"), never with Gradio's internal text and a server path.
 Before Gradio's own conversion, each value is checked against its component (a choice among
 the choices, a number within the slider, text for a text box), so a refusal names the field
-in the studio's words and never echoes the value back.
+in the studio's words and never echoes the value back. Refusals are in the visitor's language
+(:mod:`studio.ui.translate`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,12 @@ import gradio as gr
 from gradio.exceptions import ComponentProcessingError
 from gradio.utils import get_upload_folder
 
-__all__ = ["StudioBlocks", "is_upload", "upload_folder", "enforce_upload_checks"]
+from .i18n import language_of, t
+from .lang import current_lang, set_lang
+from .messages import error_title, plain
+from .translate import text
+
+__all__ = ["StudioBlocks", "enforce_upload_checks", "is_upload", "request_lang", "upload_folder"]
 
 log = logging.getLogger("studio.ui")
 
@@ -142,8 +148,27 @@ def _clamped(block: Any, value: Any) -> Any:
     return value
 
 
+def request_lang(request: Any) -> str:
+    """The language (``"en"``/``"zh"``) a request's ``Accept-Language`` asks for (the first of a batch)."""
+    if isinstance(request, list):
+        request = request[0] if request else None
+    headers = getattr(request, "headers", None)
+    getter = getattr(headers, "get", None)
+    accept = getter("accept-language") if callable(getter) else None
+    return language_of(accept if isinstance(accept, str) else None)
+
+
 class StudioBlocks(gr.Blocks):
-    """``gr.Blocks`` that checks every value against its component, and files against uploads."""
+    """``gr.Blocks`` that checks every value against its component, and files against uploads,
+    and makes each event's language (the request's ``Accept-Language``) the one
+    :func:`~studio.ui.lang.current_lang` answers while it is handled."""
+
+    async def process_api(self, block_fn: Any, inputs: list[Any], state: Any = None, request: Any = None, *args: Any, **kwargs: Any) -> Any:
+        # Every event (queued or not, a load, a helper, the API) passes here with its request,
+        # before its values are checked; the handler, in Gradio's worker thread, gets a copy of
+        # this context, so it sees the same language.
+        set_lang(request_lang(request))
+        return await super().process_api(block_fn, inputs, state, request, *args, **kwargs)
 
     async def preprocess_data(self, block_fn: Any, inputs: list[Any], state: Any, explicit_call: bool = False) -> Any:
         public = getattr(block_fn, "api_visibility", "public") != "private"
@@ -154,23 +179,25 @@ class StudioBlocks(gr.Blocks):
             if problem:
                 name = field_name(block, _parameter_name(block_fn, index))
                 log.info("%s: refused a value (%s)", name, problem)
-                raise gr.Error(f"{name}: {problem}", title="Please check")
+                raise gr.Error(plain(text(f"{name}: {problem}", current_lang())), title=t("please_check"))
         try:
             return await super().preprocess_data(block_fn, inputs, state, explicit_call)
         except gr.Error:
             raise
         except ComponentProcessingError as exc:
-            raise gr.Error(str(exc), title="Please check") from None
+            raise gr.Error(plain(str(exc)), title=t("please_check")) from None
         except Exception:
             log.exception("could not read the values of an event")
-            raise gr.Error("The values of this request could not be read (reload the page and try again).") from None
+            raise gr.Error(t("unreadable_request"), title=error_title()) from None
 
     @staticmethod
     def _format_processing_error(block_fn: Any, index: int, block: Any, value: Any, is_input: bool, original_error: Exception) -> str:
         """What a visitor reads when Gradio cannot convert a value (Gradio's own text names server paths)."""
         log.info("%s: unreadable value (%s)", field_name(block), type(original_error).__name__)
         if isinstance(block, gr.Image):
-            return f"{field_name(block)}: this file is not a picture the studio can read. Use a JPEG, PNG or WebP image."
-        if isinstance(block, gr.File):
-            return f"{field_name(block)}: this file could not be read"
-        return f"{field_name(block)}: this value could not be read"
+            english = f"{field_name(block)}: this file is not a picture the studio can read. Use a JPEG, PNG or WebP image."
+        elif isinstance(block, gr.File):
+            english = f"{field_name(block)}: this file could not be read"
+        else:
+            english = f"{field_name(block)}: this value could not be read"
+        return text(english, current_lang())

@@ -11,6 +11,7 @@ import logging
 import os
 import secrets
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,22 +20,28 @@ import gradio as gr
 from .. import bounds
 from ..catalog import LIMITS, MODES, TIERS, find_endpoint, endpoint
 from ..errors import Problem, StudioError, ValidationError
-from ..forms import Form, form_to_request, request_to_form
+from ..pricing import format_usd, quote_request
+from ..forms import Form, request_to_form
 from ..manager import JobManager
 from ..starters import platforms, starters
 from ..recipes import read_recipe_text
 from ..storyboard import Storyboard
 from ..schema import endpoints_offering
 from ..tier_hints import needs_tier
-from ..validation import validate
 from ..vocabulary import parse_request
-from .i18n import language_of, t
+from . import translate, words
+from .i18n import I18N, t
 from .media import MediaSigner
 from .messages import friendly, plain, refusing
 from .space import storage_warning
+from .click import ClickHandlers, request_lang
+from .gallery_view import gallery as render_gallery
+from .gallery_view import gallery_action, gallery_version, story_films
+from .lang import current_lang
 from .guard import is_upload
-from .present import gallery, job_cards, spend_text
-from .shots import ShotBuilder, duration_bar, rows_from_values
+from .present import job_cards, spend_text
+from .shots import N as N_ROWS
+from .shots import ShotBuilder, duration_bar, rows_from_values, split_evenly
 
 __all__ = ["Handlers", "friendly"]
 
@@ -42,8 +49,7 @@ log = logging.getLogger("studio.ui")
 
 
 def _lang(request: gr.Request | None) -> str:
-    headers = dict(request.headers) if request is not None and request.headers is not None else {}
-    return language_of(headers.get("accept-language"))
+    return request_lang(request)
 
 
 TIER_KEYS = tuple(t.key for t in TIERS)
@@ -74,7 +80,7 @@ def _upload(value: Any, field: str) -> Path | None:
     return path
 
 
-class Handlers:
+class Handlers(ClickHandlers):
     """The studio's handlers, bound to one JobManager and one media signer."""
 
     def __init__(self, manager: JobManager, signer: MediaSigner, *, browser_secret: str | None = None) -> None:
@@ -101,27 +107,32 @@ class Handlers:
     def text(self, key: str) -> str:
         return t(key)
 
-    def banner_html(self) -> str:
-        kind = "live" if self.live else "offline"
-        text = t("live_banner") + f" · {self.manager.settings.api_base}" if self.live else t("offline_banner")
-        warning = storage_warning(self.manager.settings, os.environ)
-        text += f" · {plain(warning)}" if warning else ""
-        return f'<div class="banner {kind}" data-live="{str(self.live).lower()}">{text}</div>'
+    def banner_html(self, lang: str = "en") -> str:
+        warning = storage_warning(self.manager.settings, os.environ, lang=lang)
+        return words.banner(self.live, lang, api_base=self.manager.settings.api_base if self.live else None, warning=warning)
 
     @refusing
     def tier_help(self, tier: str) -> str:
-        ep = endpoint(_choice(tier, TIER_KEYS, "tier"), "text-to-video")
-        return f"**{ep.tier.label}** ({ep.tier.resolution}): {ep.tier.guidance}"
+        return words.tier_help(_choice(tier, TIER_KEYS, "tier"), current_lang())
 
     @refusing
     def mode_help(self, mode: str) -> str:
-        return endpoint("standard", _choice(mode, MODE_KEYS, "mode")).mode.guidance
+        return words.mode_help(_choice(mode, MODE_KEYS, "mode"), current_lang())
 
     @refusing
-    def on_mode(self, mode: str) -> tuple[Any, ...]:
+    def on_mode(self, mode: str, fit: str) -> tuple[Any, ...]:
         mode = _choice(mode, MODE_KEYS, "mode")
         i2v = mode == "image-to-video"
-        return self.mode_help(mode), gr.update(visible=i2v), gr.update(visible=not i2v), gr.update(visible=i2v)
+        return self.mode_help(mode), gr.update(visible=i2v), self.on_fit(mode, fit), gr.update(visible=i2v)
+
+    @refusing
+    def on_fit(self, mode: str, fit: str) -> Any:
+        """The aspect ratio: the clip's shape in text-to-video; in image-to-video the shape the
+        image is cropped or padded to (hidden when the image is sent as it is)."""
+        i2v = _choice(mode, MODE_KEYS, "mode") == "image-to-video"
+        fit = _choice(fit or "none", ("none", "crop", "pad"), "fit")
+        label = I18N("fit_shape") if i2v else I18N("aspect")
+        return gr.update(visible=not i2v or fit != "none", label=label)
 
     @refusing
     def on_schema(self, tier: str, mode: str, duration: Any, audio: Any) -> tuple[Any, Any, Any]:
@@ -133,11 +144,11 @@ class Handlers:
         if hint is None:
             return gr.update(visible=True), gr.update(value="", visible=False), gr.update(visible=False)
         target = endpoints_offering("end_image_url", ep.mode.key)[0]
-        note = hint[0].upper() + hint[1:] + "."
+        lang = current_lang()
         return (
             gr.update(visible=False, value=None),
-            gr.update(value=note, visible=True),
-            gr.update(value=f"Switch to {target.tier.label}", visible=True),
+            gr.update(value=words.end_frame_note(hint, lang), visible=True),
+            gr.update(value=words.switch_label(target.tier.label, lang), visible=True),
         )
 
     @refusing
@@ -145,8 +156,12 @@ class Handlers:
         """The cheapest tier whose endpoint takes an end frame in ``mode`` (the switch's target)."""
         return endpoints_offering("end_image_url", _choice(mode, MODE_KEYS, "mode"))[0].tier.key
 
-    def on_prompt_mode(self, prompt_mode: str) -> tuple[Any, Any]:
-        return gr.update(visible=prompt_mode == "single"), gr.update(visible=prompt_mode == "shots")
+    def on_prompt_mode(self, prompt_mode: str, duration: Any, *values: Any) -> tuple[Any, ...]:
+        """Single prompt or shots; switching to shots shares the clip length among them, so
+        the builder never opens in an error state."""
+        shots = prompt_mode == "shots"
+        rows = split_evenly(duration, *values) if shots else [gr.skip()] * (len(values) + N_ROWS + 1)
+        return (gr.update(visible=not shots), gr.update(visible=shots), *rows)
 
     @refusing
     def on_starter(self, name: str) -> tuple[Any, ...]:
@@ -160,30 +175,39 @@ class Handlers:
         found = next((p for p in platforms() if p.name == name), None)
         return (found.aspect_ratio if found else gr.skip()), None
 
-    def shot_bar(self, prompt_mode: str, duration: float, count: float, *values: Any) -> tuple[str, Any]:
+    def shot_bar(self, prompt_mode: str, duration: float, count: float, *values: Any) -> str:
         if prompt_mode != "shots":
-            return "", gr.update(interactive=True)
+            return ""
         n = len(values) // 4
         try:
             rows = rows_from_values(count, list(values[:n]), list(values[n : 2 * n]), list(values[2 * n : 3 * n]), list(values[3 * n :]))
             total = bounds.whole_number(duration or 0, "clip length", 0, LIMITS.max_duration * 10)
         except StudioError as exc:
-            return f'<div class="shot-bar off" data-ok="false">{plain(exc)}</div>', gr.update(interactive=False)
-        return duration_bar(rows, total), gr.update(interactive=sum(r.seconds for r in rows) == total)
+            return f'<div class="shot-bar off" data-ok="false">{plain(exc)}</div>'
+        return duration_bar(rows, total, current_lang())
 
     # -- views --------------------------------------------------------------------------
     def _views(self, owner_key: str, version: str, lang: str) -> tuple[Any, ...]:
+        """Job cards, the gallery (only when its version changed), the spend line, the version."""
+
         items = self.manager.jobs(owner_key) if owner_key else []
-        finished = [r for r, _ in items if r.status == "succeeded" and r.files]
-        new_version = ",".join(r.job_id for r in finished)
-        gallery_html: Any = gallery(finished, self.signer.url, lang) if new_version != version or not version else gr.skip()
+        records = [r for r, _ in items]
+        runs = [r for r in self.manager.storyboard_runs(owner_key) if r.get("file")] if owner_key else []
+        films = story_films(runs, records, lambda run: f"/studio/story/{run['run_id']}?sig={self.signer.signature(run['run_id'], run['owner'])}")
+        new_version = gallery_version(records, films, live=self.live, lang=lang)
+        gallery_html: Any = gr.skip()
+        if new_version != version or not version:
+            rates = self.manager.live_endpoint if self.live else None
+            gallery_html = render_gallery(records, self.signer.url, lang, live=self.live, films=films, rates=rates)
+        running = any((state.stage if state else r.status) == "running" for r, state in items)
+        typical = self.manager.typical_run_seconds() if running else None
         budget = self.manager.studio.budget
         cap = budget.limits.session_usd if budget is not None else None
-        spend = spend_text([r for r, _ in items], lang, cap)
+        spend = spend_text(records, lang, cap, live=self.live)
         balance = self.manager.balance()
         if balance is not None:
             spend += f" · RunComfy balance: ${balance:.2f}"
-        return job_cards(items, lang), gallery_html, spend, new_version
+        return job_cards(items, lang, live=self.live, typical=typical), gallery_html, spend, new_version
 
     def on_load(self, owner_key: str, api_key: str, version: str, request: gr.Request) -> tuple[Any, ...]:
         # A browser without a valid key of its own gets a fresh one.
@@ -194,16 +218,22 @@ class Handlers:
             self.manager.attach(owner_key, api_key or None)
         except StudioError as exc:
             log.warning("could not reattach jobs: %s", exc)
-        views = self._views(owner_key, "", _lang(request))
-        return (owner_key, api_key or "", *views, gr.skip(), gr.update(interactive=True))
+        lang = _lang(request)
+        views = self._views(owner_key, "", lang)
+        return (owner_key, api_key or "", *views, self._timer(owner_key), self.banner_html(lang))
 
     def refresh(self, owner_key: str, version: str, request: gr.Request) -> tuple[Any, ...]:
+        """The jobs, the gallery (only when it changed), the spend, and the timer: on while
+        this browser has something in flight, off (no more requests) once nothing is."""
         try:
             owner = bounds.owner_key(owner_key) if owner_key else ""
             shown = bounds.optional_text(version, "gallery version", 100_000)
         except StudioError as exc:
             raise friendly(exc) from None
-        return self._views(owner, shown, _lang(request))
+        return (*self._views(owner, shown, _lang(request)), self._timer(owner))
+
+    def _timer(self, owner_key: str) -> Any:
+        return gr.Timer(active=bool(owner_key) and self.manager.busy(owner_key))
 
     # -- actions ------------------------------------------------------------------------
     def _form(self, data: dict[Any, Any]) -> tuple[Form, dict[str, Any]]:
@@ -241,84 +271,50 @@ class Handlers:
         }
         return form, extras
 
-    def generate(self, data: dict[Any, Any]) -> tuple[str, str]:
-        try:
-            return self._generate(data)
-        except StudioError as exc:
-            raise friendly(exc) from None
-
-    def _generate(self, data: dict[Any, Any]) -> tuple[str, str]:
-        """Every paid job one click asks for (tiers × prompts × takes, at most 8), checked first."""
-        owner_key = data.get(self.c["owner"])
-        if not owner_key:
-            raise gr.Error("This browser has no studio session yet; reload the page.")
-        owner_key = bounds.owner_key(owner_key, "studio session")
-        form, extra = self._form(data)
-        takes = extra["takes"]
-        tiers = list(dict.fromkeys([form.tier, *extra["compare"]]))
-        alternative = extra["alt_prompt"]
-        forms = [("A", form), ("B", replace(form, prompt_mode="single", prompt=alternative))] if alternative else [("", form)]
-        bounds.jobs_per_action([("tiers", len(tiers)), ("prompts", len(forms)), ("takes", takes)])
-        if alternative:  # refuse a bad alternative before anything is paid for
-            ep_b, request_b = form_to_request(forms[1][1])
-            problems = [p for p in validate(request_b, ep_b) if p.field == "prompt"]
-            if problems:
-                raise ValidationError([Problem("A/B prompt", p.message) for p in problems])
-        runs = [(tier, name, variant, n) for tier in tiers for name, variant in forms for n in range(takes)]
-        submitted = []
-        try:
-            for tier, name, variant, n in runs:
-                parts = (
-                    f"tier {tier}" if len(tiers) > 1 else "",
-                    f"prompt {name}" if name else "",
-                    f"take {n + 1} of {takes}" if takes > 1 else "",
-                )
-                label = " · ".join(part for part in parts if part)
-                record = self.manager.submit(
-                    replace(variant, tier=tier), owner_key, start_image=extra["start_image"], end_image=extra["end_image"],
-                    fit=extra["fit"], visitor_token=extra["api_key"], distinct=len(runs) > 1, label=label or None,
-                )
-                submitted.append(record)
-        except Exception as exc:
-            if not submitted:
-                raise
-            reason = plain(exc) if isinstance(exc, StudioError) else "an unexpected error (logged)"
-            if not isinstance(exc, StudioError):
-                log.exception("submitting job %d of %d", len(submitted) + 1, len(runs))
-            gr.Warning(f"{len(submitted)} of {len(runs)} jobs were submitted; the next one failed: {reason}")
-        items = self.manager.jobs(owner_key)
-        ids = ", ".join(r.request_id or "?" for r in submitted)
-        return job_cards(items), f"Submitted {len(submitted)} job(s): {ids}"
-
     def act(self, data: dict[Any, Any]) -> tuple[Any, ...]:
+        """A button on a job card or in the gallery: cancel, favourite, delete, reuse, promote,
+        continue. The ones that load the form say so in the note beside Generate (the page then
+        scrolls to what changed)."""
         keep = (gr.skip(),) * len(self.form_outputs)
+        lang = current_lang()
         try:
             raw = bounds.optional_text(data.get(self.c["action"]), "action", 300)
             owner_key = bounds.owner_key(data.get(self.c["owner"]), "studio session")
             api_key = bounds.optional_text(data.get(self.c["api_key"]), "API key", 4096).strip() or None
             action, _, job_id = raw.partition("|")
             if action == "cancel":
-                return (self.manager.cancel(owner_key, job_id, api_key), *keep)
+                return (translate.text(self.manager.cancel(owner_key, job_id, api_key), lang), *keep)
+            done = gallery_action(self.manager, owner_key, action, job_id, lang)
+            if done is not None:
+                return (done, *keep)
             record = self.manager.job(owner_key, job_id)
             if record is None:
-                return ("That job is not in this browser.", *keep)
+                return (translate.text("That job is not in this browser.", lang), *keep)
             request, _ = parse_request(record.request)
-            model_id = record.model_id
-            if action.startswith("promote:"):
-                ep = find_endpoint(model_id)
-                assert ep is not None
-                model_id = endpoint(_choice(action.split(":", 1)[1], TIER_KEYS, "tier"), ep.mode.key).model_id
             if action == "reuse" or action.startswith("promote:"):
-                form = request_to_form(model_id, request)
-                note = "Settings loaded" + (" at the higher tier: check the cost, then Generate." if action != "reuse" else ".")
-                if form.mode == "image-to-video":
-                    note += " Upload the start image again (uploads are not kept)."
-                return (note, *self._form_values(form))
+                return self._load_job(record, request, action, lang)
             if action == "continue":
-                return self._continue(owner_key, record, request)
+                return self._continue(owner_key, record, request, lang)
         except StudioError as exc:
             raise friendly(exc) from None
         return ("Unknown action.", *keep)
+
+    def _load_job(self, record: Any, request: Any, action: str, lang: str) -> tuple[Any, ...]:
+        """Reuse a job's settings, or promote them to a higher tier (the note gives the new
+        render's full price and what it adds to the draft's)."""
+        model_id = record.model_id
+        note = t("loaded_reuse", lang)
+        if action.startswith("promote:"):
+            ep = find_endpoint(model_id)
+            assert ep is not None
+            target = endpoint(_choice(action.split(":", 1)[1], TIER_KEYS, "tier"), ep.mode.key)
+            model_id = target.model_id
+            price = quote_request(request, self.manager.live_endpoint(target)).total
+            note = t("loaded_promote", lang).format(tier=target.tier.label, price=format_usd(price), diff=format_usd(price - Decimal(record.quote_usd)))
+        form = request_to_form(model_id, request)
+        if form.mode == "image-to-video":
+            note += " " + t("upload_again", lang)
+        return (note, *self._form_values(form))
 
     def open_recipe(self, path: str | None) -> tuple[Any, ...]:
         """Load a recipe file into the form (job recipes; storyboards go to the storyboard panel)."""
@@ -340,12 +336,11 @@ class Handlers:
         form = request_to_form(ep.model_id, request)
         return (f"Recipe loaded ({ep.label}). Check the cost, then Generate.", *self._form_values(form))
 
-    def _continue(self, owner_key: str, record: Any, request: Any) -> tuple[Any, ...]:
+    def _continue(self, owner_key: str, record: Any, request: Any, lang: str) -> tuple[Any, ...]:
         """The next clip: image to video from this video's last frame, with the same settings."""
         frame = self.manager.last_frame(owner_key, record.job_id)
         form = replace(request_to_form(record.model_id, request), mode="image-to-video")
-        note = "The last frame is the start image of the next clip: describe what happens next, check the cost, then Generate."
-        return (note, *self._form_values(form, start_image=str(frame), end_image=None))
+        return (t("loaded_continue", lang), *self._form_values(form, start_image=str(frame), end_image=None))
 
     def _form_values(self, form: Form, **images: Any) -> list[Any]:
         assert self.shots is not None
@@ -357,6 +352,7 @@ class Handlers:
             form.aspect_ratio, form.cfg_scale, form.audio, form.identity_anchor,
             *(gr.update(visible=i < len(rows)) for i in range(n)), len(rows),
             *(r.text for r in padded), *(r.seconds for r in padded), *(r.camera for r in padded), *(r.audio_cue for r in padded),
+            gr.update(interactive=len(rows) < n),
             # Images are kept as they are unless given (uploads are not stored with a job).
             images.get("start_image", gr.skip()), images.get("end_image", gr.skip()),
         ]

@@ -2,7 +2,8 @@
 
 Gradio's pop-ups and Markdown render markup, and visitors' values come back in messages, so
 every message passes through :func:`plain` (pop-ups) or :func:`plain_markdown` (Markdown).
-:func:`friendly` is the one place an exception becomes what the user sees.
+:func:`friendly` is the one place an exception becomes what the user sees, in the visitor's
+language (the domain's English goes through :mod:`studio.ui.translate` for Chinese).
 """
 
 from __future__ import annotations
@@ -11,13 +12,17 @@ import functools
 import html
 import logging
 import re
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import gradio as gr
 
 from ..errors import ApiError, StudioError, ValidationError
+from .i18n import t
+from .lang import current_lang
+from .translate import problem, text
 
-__all__ = ["plain", "plain_markdown", "friendly", "refusing"]
+__all__ = ["error_title", "friendly", "plain", "plain_markdown", "refusing"]
 
 T = TypeVar("T")
 
@@ -34,17 +39,25 @@ def plain_markdown(text: object) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+!|<>~-])", r"\\\1", str(text)).replace("&", "&amp;")
 
 
-def friendly(exc: BaseException) -> gr.Error:
-    """The one place an exception becomes what the user sees: plain text, naming its field."""
+def friendly(exc: BaseException, lang: str | None = None) -> gr.Error:
+    """The one place an exception becomes what the user sees: plain text, naming its field, in
+    ``lang`` (default: the language of the event being handled, :func:`~studio.ui.lang.current_lang`)."""
+    lang = lang or current_lang()
     if isinstance(exc, ValidationError):
-        return gr.Error("\n".join(f"• {plain(p)}" for p in exc.problems) or plain(exc), title="Please check")
+        lines = "\n".join(f"• {plain(problem(p, lang))}" for p in exc.problems)
+        return gr.Error(lines or plain(text(str(exc), lang)), title=t("please_check", lang))
     if isinstance(exc, ApiError) and exc.problems:  # a 422: RunComfy's reason, field by field
-        lines = "\n".join(f"• {plain(p)}" for p in exc.problems)
-        return gr.Error(f"RunComfy refused the input (nothing was charged):\n{lines}", title="Please check")
+        lines = "\n".join(f"• {plain(problem(p, lang))}" for p in exc.problems)
+        return gr.Error(f"{t('refused_422', lang)}\n{lines}", title=t("please_check", lang))
     if isinstance(exc, StudioError):
-        return gr.Error(plain(exc))
+        return gr.Error(plain(text(str(exc), lang)), title=error_title(lang))
     log.exception("unexpected error in a handler")
-    return gr.Error("Something went wrong on our side; nothing was charged twice. Please try again.")
+    return gr.Error(t("unexpected", lang), title=error_title(lang))
+
+
+def error_title(lang: str | None = None) -> str:
+    """The title of an error pop-up (Gradio's own default is the English "Error")."""
+    return t("error_title", lang)
 
 
 def refusing(fn: Callable[..., T]) -> Callable[..., T]:

@@ -29,6 +29,7 @@ from ..manager import JobManager
 from ..secrets_store import LEGACY_BROWSER_SECRET, load_secrets
 from ..service import Studio
 from .actions import ACTION_HEAD
+from .page_js import PAGE_HEAD
 from .blocks import build_app
 from .handlers import Handlers
 from .i18n import I18N
@@ -126,7 +127,7 @@ def create_server(studio: Studio | None = None, *, queue_size: int = 64) -> Stud
         demo,
         path="/",
         css=CSS_PATH.read_text(encoding="utf-8"),
-        head=ACTION_HEAD,
+        head=ACTION_HEAD + PAGE_HEAD,
         i18n=I18N,
         max_file_size="25mb",
         # Only the published images (the `space` host), never the rest of the data folder.

@@ -15,12 +15,12 @@ import gradio as gr
 from .. import bounds
 from ..catalog import LIMITS
 from ..errors import StudioError
-from ..forms import ShotRow, add_shot, duplicate_shot, move_shot, remove_shot, with_camera
+from ..forms import ShotRow, add_shot, duplicate_shot, move_shot, remove_shot, split_seconds, with_camera
 from ..prompts import CAMERA_MOVES
-from .i18n import I18N
+from .i18n import I18N, t
 from .messages import friendly
 
-__all__ = ["ShotBuilder", "build_shots", "rows_from_values", "duration_bar"]
+__all__ = ["ShotBuilder", "build_shots", "rows_from_values", "duration_bar", "split_evenly"]
 
 N = LIMITS.max_shots
 
@@ -39,6 +39,7 @@ class ShotBuilder:
     chips: list[Any]
     bar: Any
     add: Any
+    fit: Any
 
     @property
     def values(self) -> list[Any]:
@@ -47,7 +48,8 @@ class ShotBuilder:
 
     @property
     def outputs(self) -> list[Any]:
-        return [*self.rows, *self.values]
+        """What an edit writes: the rows' visibility, the values, and the add button."""
+        return [*self.rows, *self.values, self.add]
 
 
 def rows_from_values(count: Any, texts: list[Any], seconds: list[Any], cameras: list[Any], cues: list[Any]) -> tuple[ShotRow, ...]:
@@ -77,6 +79,7 @@ def _write(rows: tuple[ShotRow, ...]) -> list[Any]:
         *(r.seconds for r in padded),
         *(r.camera for r in padded),
         *(r.audio_cue for r in padded),
+        gr.update(interactive=len(rows) < N),
     ]
 
 
@@ -85,7 +88,7 @@ def _split(values: tuple[Any, ...]) -> tuple[ShotRow, ...]:
     return rows_from_values(count, rest[0:N], rest[N : 2 * N], rest[2 * N : 3 * N], rest[3 * N : 4 * N])
 
 
-def duration_bar(rows: tuple[ShotRow, ...], total: int) -> str:
+def duration_bar(rows: tuple[ShotRow, ...], total: int, lang: str = "en") -> str:
     """A bar of the shots' seconds against the clip's length, and whether they agree."""
     used = sum(r.seconds for r in rows)
     scale = max(used, total, 1)
@@ -93,7 +96,11 @@ def duration_bar(rows: tuple[ShotRow, ...], total: int) -> str:
         f'<div class="shot-seg" style="width:{100 * r.seconds / scale:.2f}%">{i}</div>' for i, r in enumerate(rows, 1)
     )
     ok = used == total
-    status = f"{used} s of {total} s" + ("" if ok else (f" — add {total - used} s" if used < total else f" — remove {used - total} s"))
+    status = t("shots_used", lang).format(used=used, total=total)
+    if not ok:
+        status += t("shots_add" if used < total else "shots_remove", lang).format(n=abs(total - used))
+    if len(rows) >= N:
+        status += " · " + t("shots_full", lang)
     return (
         f'<div class="shot-bar {"ok" if ok else "off"}" data-ok="{str(ok).lower()}">'
         f'<div class="shot-track">{segments}</div><div class="shot-status">{status}</div></div>'
@@ -110,46 +117,74 @@ def _op(fn: Callable[[tuple[ShotRow, ...]], tuple[ShotRow, ...]]) -> Callable[..
     return handler
 
 
+def _visible_rows(count: Any) -> list[Any]:
+    """Rows shown for a shot count (a restored draft sets the count alone), and the add
+    button, which stays until the sixth shot."""
+    try:
+        n = bounds.whole_number(1 if count in (None, "") else count, "shots", 1, N)
+    except StudioError:
+        n = 1
+    return [*(gr.update(visible=i < n) for i in range(N)), gr.update(interactive=n < N)]
+
+
 def build_shots() -> ShotBuilder:
-    """Lay out the builder (inside the caller's Blocks) and wire its own buttons."""
+    """Lay out the builder (inside the caller's Blocks) and wire its own buttons.
+
+    Every field has a visible label; the row buttons carry words (and aria labels through
+    :data:`ROW_BUTTON_LABELS_JS`), not bare symbols; the six-shot limit is stated.
+    """
     rows, texts, seconds, cameras, cues, chips, buttons = [], [], [], [], [], [], []
     with gr.Group(visible=False, elem_id="shots") as group:
-        count = gr.Number(value=1, visible="hidden", precision=0, elem_id="shot-count")
+        gr.Markdown(I18N("shots_limit"), elem_id="shots-limit")
+        count = gr.Number(value=1, visible="hidden", precision=0, label=I18N("shot"), elem_id="shot-count")
         for i in range(N):
-            with gr.Row(visible=i == 0, elem_classes=["shot-row"]) as row:
-                texts.append(gr.Textbox(label=f"{i + 1}", placeholder="…", scale=5, lines=2, elem_id=f"shot-{i + 1}-text"))
+            with gr.Row(visible=i == 0, elem_classes=["shot-row"], elem_id=f"shot-{i + 1}") as row:
+                texts.append(gr.Textbox(label=I18N(f"shot_label_{i + 1}"), placeholder=I18N("shot_placeholder"), scale=5, lines=2, elem_id=f"shot-{i + 1}-text"))
                 with gr.Column(scale=2, min_width=160):
-                    seconds.append(gr.Slider(1, 15, value=2, step=1, label=I18N("seconds"), elem_id=f"shot-{i + 1}-seconds"))
+                    seconds.append(gr.Slider(1, 15, value=5 if i == 0 else 2, step=1, label=I18N("seconds"), elem_id=f"shot-{i + 1}-seconds"))
                     cameras.append(gr.Textbox(label=I18N("camera"), elem_id=f"shot-{i + 1}-camera"))
                     chips.append(gr.Dropdown(list(CAMERA_MOVES), label=I18N("add_camera"), value=None, elem_id=f"shot-{i + 1}-chip"))
                 with gr.Column(scale=2, min_width=140):
                     cues.append(gr.Textbox(label=I18N("audio_cue"), elem_id=f"shot-{i + 1}-cue"))
-                    with gr.Row():
+                    with gr.Row(elem_classes=["shot-buttons"]):
                         buttons.append(
                             (
-                                gr.Button("⧉", size="sm", min_width=30, elem_id=f"shot-{i + 1}-dup"),
-                                gr.Button("↑", size="sm", min_width=30, elem_id=f"shot-{i + 1}-up"),
-                                gr.Button("↓", size="sm", min_width=30, elem_id=f"shot-{i + 1}-down"),
-                                gr.Button("✕", size="sm", min_width=30, elem_id=f"shot-{i + 1}-remove"),
+                                gr.Button(I18N("shot_dup"), size="sm", min_width=60, elem_id=f"shot-{i + 1}-dup"),
+                                gr.Button(I18N("shot_up"), size="sm", min_width=60, elem_id=f"shot-{i + 1}-up"),
+                                gr.Button(I18N("shot_down"), size="sm", min_width=60, elem_id=f"shot-{i + 1}-down"),
+                                gr.Button(I18N("shot_remove"), size="sm", min_width=60, elem_id=f"shot-{i + 1}-remove"),
                             )
                         )
             rows.append(row)
-        add = gr.Button(I18N("add_shot"), size="sm", elem_id="add-shot")
+        with gr.Row():
+            add = gr.Button(I18N("add_shot"), size="sm", elem_id="add-shot")
+            fit = gr.Button(I18N("shots_fit"), size="sm", elem_id="shots-fit")
         bar = gr.HTML(elem_id="shot-bar")
-    builder = ShotBuilder(group, count, rows, texts, seconds, cameras, cues, chips, bar, add)
+    builder = ShotBuilder(group, count, rows, texts, seconds, cameras, cues, chips, bar, add, fit)
     values, outputs = builder.values, builder.outputs
-    add.click(_op(add_shot), values, outputs, api_visibility="private", show_progress="hidden")
+    quiet: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
+    add.click(_op(add_shot), values, outputs, **quiet)
+    count.change(_visible_rows, count, [*rows, add], queue=False, **quiet)
     for i, (dup, up, down, remove) in enumerate(buttons):
-        dup.click(_op(lambda s, i=i: duplicate_shot(s, i)), values, outputs, api_visibility="private", show_progress="hidden")
-        up.click(_op(lambda s, i=i: move_shot(s, i, -1)), values, outputs, api_visibility="private", show_progress="hidden")
-        down.click(_op(lambda s, i=i: move_shot(s, i, 1)), values, outputs, api_visibility="private", show_progress="hidden")
-        remove.click(_op(lambda s, i=i: remove_shot(s, i)), values, outputs, api_visibility="private", show_progress="hidden")
+        dup.click(_op(lambda s, i=i: duplicate_shot(s, i)), values, outputs, **quiet)
+        up.click(_op(lambda s, i=i: move_shot(s, i, -1)), values, outputs, **quiet)
+        down.click(_op(lambda s, i=i: move_shot(s, i, 1)), values, outputs, **quiet)
+        remove.click(_op(lambda s, i=i: remove_shot(s, i)), values, outputs, **quiet)
     for camera, chip in zip(cameras, chips):
         chip.input(
             lambda current, move: (with_camera(current or "", move), None) if move else (gr.skip(), gr.skip()),
             [camera, chip],
             [camera, chip],
-            api_visibility="private",
-            show_progress="hidden",
+            **quiet,
         )
     return builder
+
+
+def split_evenly(duration: Any, *values: Any) -> list[Any]:
+    """The rows with the clip length shared out evenly (the builder's "share" button, and
+    switching to multi-shot, so the builder never opens in an error state)."""
+    try:
+        total = bounds.whole_number(duration, "clip length", LIMITS.min_duration, LIMITS.max_duration)
+        return _write(split_seconds(_split(values), total))
+    except StudioError as exc:
+        raise friendly(exc) from None

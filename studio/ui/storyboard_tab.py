@@ -18,10 +18,14 @@ from ..forms import parse_script
 from ..manager import JobManager
 from ..pricing import format_usd
 from ..storyboard import Storyboard, plan, quote
-from .messages import friendly, plain_markdown
+from .i18n import I18N, bilingual, t
+from .lang import current_lang
 from .media import MediaSigner
+from . import translate
+from .messages import error_title, friendly, plain_markdown
+from .translate import problem, text
 
-__all__ = ["build_storyboard_tab", "EXAMPLE_SCRIPT"]
+__all__ = ["EXAMPLE_SCRIPT", "EXAMPLE_SCRIPT_ZH", "build_storyboard_tab", "example_script"]
 
 EXAMPLE_SCRIPT = """5 | wide shot, slow push-in | the harbour at dawn, mist on the water
 5 | aerial drone shot | gulls circle over the fishing boats
@@ -33,6 +37,22 @@ EXAMPLE_SCRIPT = """5 | wide shot, slow push-in | the harbour at dawn, mist on t
 4 | over-the-shoulder shot | the catch comes aboard
 4 | wide shot, slow push-in | sunset, the boat returns to port"""
 
+# The same film for a visitor whose browser asks for Chinese (shown as the panel's example).
+EXAMPLE_SCRIPT_ZH = """5 | 广角镜头，缓慢推近 | 黎明时的港口，水面上薄雾弥漫
+5 | 无人机航拍 | 海鸥在渔船上空盘旋
+4 | 中近景，固定机位 | 一位渔夫盘起湿漉漉的缆绳
+5 | 低角度跟拍 | 渔船驶离码头
+4 | 大特写 | 船头溅起的浪花
+5 | 升降镜头上升，展现全景 | 小镇在船后渐渐变小
+4 | 手持跟拍 | 渔网被抛下船舷
+4 | 过肩镜头 | 渔获被拉上甲板
+4 | 广角镜头，缓慢推近 | 日落时分，渔船返回港口"""
+
+
+def example_script(lang: str) -> str:
+    """The panel's example script in ``lang``."""
+    return EXAMPLE_SCRIPT_ZH if lang == "zh" else EXAMPLE_SCRIPT
+
 
 def _board(script: str, tier: str, audio: bool, continuity: bool) -> Storyboard:
     """The panel's storyboard, every value bounded before the script is read."""
@@ -42,54 +62,65 @@ def _board(script: str, tier: str, audio: bool, continuity: bool) -> Storyboard:
     return Storyboard(shots=parse_script(text), tier=tier, audio=bool(audio), continuity=bool(continuity))
 
 
-def _price(script: str, tier: str, audio: bool, continuity: bool) -> str:
+def _price(script: str, tier: str, audio: bool, continuity: bool, lang: str | None = None) -> str:
+    """How the script splits into clips and what they cost (Markdown), or its problems, in ``lang``
+    (default: the language of the event being handled)."""
+    lang = lang or current_lang()
     try:
         board = _board(script, tier, audio, continuity)
         clips, price = plan(board), quote(board)
     except StudioError as exc:
-        return "\n\n".join(f"⚠ {plain_markdown(p)}" for p in getattr(exc, "problems", ())) or f"⚠ {plain_markdown(exc)}"
-    lines = [f"**{board.seconds} s in {len(clips)} clips: {format_usd(price.total)}**"]
+        problems = getattr(exc, "problems", ())
+        return "\n\n".join(f"⚠ {plain_markdown(problem(p, lang))}" for p in problems) or f"⚠ {plain_markdown(text(str(exc), lang))}"
+    total = t("sb_total", lang).format(seconds=board.seconds, clips=len(clips), total=format_usd(price.total))
+    lines = [f"**{total}**"]
     for clip in clips:
-        how = " (starts from the last frame of the clip before)" if clip.chained else ""
-        lines.append(f"- clip {clip.index + 1}: {len(clip.shots)} shots, {clip.seconds} s, {clip.endpoint.mode.key}{how}")
+        how = t("sb_chained", lang) if clip.chained else ""
+        mode = t("i2v" if clip.endpoint.mode.needs_start_image else "t2v", lang)
+        lines.append("- " + t("sb_clip", lang).format(n=clip.index + 1, shots=len(clip.shots), seconds=clip.seconds, mode=mode) + how)
     return "\n".join(lines)
 
 
 def _runs_html(manager: JobManager, signer: MediaSigner, owner_key: str) -> str:
+    """This browser's storyboards in progress or stopped with an error. Finished films are in
+    the gallery, one film card each (:mod:`studio.ui.gallery_view`); ``signer`` is not needed here."""
+    from .i18n import t
+    from .lang import current_lang
+
+    lang = current_lang()
     cards = []
     for run in manager.storyboard_runs(owner_key) if owner_key else []:
-        run_id = html.escape(run["run_id"])
         if run.get("file"):
-            url = f"/studio/story/{run['run_id']}?sig={signer.signature(run['run_id'], run['owner'])}"
-            cards.append(
-                f'<div class="video-card" data-story="{run_id}"><video controls preload="metadata" src="{html.escape(url)}#t=0.1"></video>'
-                f'<div class="job-head"><b>Storyboard · {run.get("clips", "?")} clips</b> <span>{run.get("seconds", "?")} s</span></div>'
-                f'<a class="job-action" href="{html.escape(url)}&amp;download=1" download>Download</a></div>'
-            )
-        else:
-            state = html.escape(run.get("error") or run.get("stage") or "")
-            cards.append(f'<div class="job-card" data-story="{run_id}"><b>Storyboard</b> <span class="job-stage">{state}</span></div>')
-    return "".join(cards) or '<div class="empty">No storyboards yet.</div>'
+            continue
+        run_id = html.escape(run["run_id"])
+        stopped = bool(run.get("error"))
+        state = html.escape(f"{t('story_stopped', lang)}: {translate.text(run['error'], lang)}" if stopped else run.get("stage") or "")
+        cards.append(
+            f'<div class="job-card" data-story="{run_id}" data-status="{"failed" if stopped else "running"}">'
+            f'<b>{html.escape(t("storyboard", lang))}</b> <span class="job-stage">{state}</span></div>'
+        )
+    return "".join(cards) or f'<div class="empty">{html.escape(t("story_none_running", lang))}</div>'
 
 
 def build_storyboard_tab(manager: JobManager, signer: MediaSigner, owner: Any, api_key: Any, timer: Any) -> None:
     """Lay out the panel inside the caller's Blocks and wire it."""
-    with gr.Accordion("Storyboard: longer than 15 s (up to 2 minutes)", open=False, elem_id="storyboard"):
-        script = gr.Textbox(EXAMPLE_SCRIPT, lines=10, label="Script: one shot per line — seconds | camera | what happens", elem_id="storyboard-script")
+    # Labels, the example and its price in the browser's language (Gradio's frontend picks them).
+    with gr.Accordion(I18N("sb_title"), open=False, elem_id="storyboard"):
+        script = gr.Textbox(bilingual(example_script), lines=10, label=I18N("sb_script"), elem_id="storyboard-script")
         with gr.Row():
-            tier = gr.Radio([("Standard", "standard"), ("Pro", "pro"), ("4K", "4k")], value="standard", label="Tier", elem_id="storyboard-tier")
-            audio = gr.Checkbox(value=False, label="Generate audio", elem_id="storyboard-audio")
-            continuity = gr.Checkbox(value=True, label="Continuity (each clip starts from the last frame of the one before)", elem_id="storyboard-continuity")
-        price = gr.Markdown(_price(EXAMPLE_SCRIPT, "standard", False, True), elem_id="storyboard-price")
+            tier = gr.Radio([("Standard", "standard"), ("Pro", "pro"), ("4K", "4k")], value="standard", label=I18N("tier"), elem_id="storyboard-tier")
+            audio = gr.Checkbox(value=False, label=I18N("audio_on"), elem_id="storyboard-audio")
+            continuity = gr.Checkbox(value=True, label=I18N("sb_continuity"), elem_id="storyboard-continuity")
+        price = gr.Markdown(bilingual(lambda lang: _price(example_script(lang), "standard", False, True, lang)), elem_id="storyboard-price")
         with gr.Row():
-            price_btn = gr.Button("Price it", elem_id="storyboard-price-btn")
-            run_btn = gr.Button("Run storyboard", variant="primary", elem_id="storyboard-run")
+            price_btn = gr.Button(I18N("sb_price_btn"), elem_id="storyboard-price-btn")
+            run_btn = gr.Button(I18N("sb_run"), variant="primary", elem_id="storyboard-run")
         notice = gr.Markdown()
         runs = gr.HTML(elem_id="storyboard-runs")
 
     def run(script_text: str, tier_key: str, audio_on: bool, chain: bool, owner_key: str, key: str) -> tuple[str, str]:
         if not owner_key:
-            raise gr.Error("This browser has no studio session yet; reload the page.")
+            raise gr.Error(t("no_session"), title=error_title())
         try:
             owner_key = bounds.owner_key(owner_key, "studio session")
             visitor = bounds.optional_text(key, "API key", 4096).strip() or None
@@ -97,14 +128,18 @@ def build_storyboard_tab(manager: JobManager, signer: MediaSigner, owner: Any, a
             manager.run_storyboard(board, owner_key, visitor_token=visitor)
         except StudioError as exc:
             raise friendly(exc) from None
-        return f"Started: {len(plan(board))} clips, {format_usd(quote(board).total)}. Running it again resumes it; finished clips are not paid again.", _runs_html(manager, signer, owner_key)
+        started = t("sb_started").format(clips=len(plan(board)), total=format_usd(quote(board).total))
+        return started, _runs_html(manager, signer, owner_key)
 
-    inputs = [script, tier, audio, continuity]
+    inputs: list[Any] = [script, tier, audio, continuity]
     # Pricing is pure and takes a millisecond: it runs outside the queue, so a busy queue never
     # leaves the panel without a price. The example script is priced when the page is built.
     price_btn.click(_price, inputs, price, api_visibility="private", queue=False)
     gr.on([c.change for c in inputs], _price, inputs, price, api_visibility="private", show_progress="hidden", trigger_mode="always_last", queue=False)
-    run_btn.click(run, [*inputs, owner, api_key], [notice, runs], api_visibility="private", trigger_mode="once")
+    # A run starts the page's live updates (they stop by themselves once nothing is in flight).
+    run_btn.click(run, [*inputs, owner, api_key], [notice, runs], api_visibility="private", trigger_mode="once").then(
+        lambda: gr.Timer(active=True), None, timer, api_visibility="private", show_progress="hidden", queue=False
+    )
     def refresh(owner_key: str, shown: str) -> tuple[Any, str]:
         try:
             owner = bounds.owner_key(owner_key, "studio session") if owner_key else ""
@@ -114,5 +149,6 @@ def build_storyboard_tab(manager: JobManager, signer: MediaSigner, owner: Any, a
         # Re-render only on change, so a film being watched is not reloaded every second.
         return (gr.skip(), shown) if fresh == shown else (fresh, fresh)
 
-    shown = gr.State("")
+    # A hidden box, not gr.State (which holds an event stream open for the page's life).
+    shown = gr.Textbox("", visible="hidden", elem_id="storyboard-shown")
     timer.tick(refresh, [owner, shown], [runs, shown], api_visibility="private", show_progress="hidden", queue=False)

@@ -40,6 +40,8 @@ CHROMIUM_ARGS = [
     "--metrics-recording-only",
 ]
 VIEWPORT = {"width": 1400, "height": 1000}
+# The page has its studio session (Generate may still be off until the form can be sent).
+SESSION_READY = "#generate-reason [data-session='true']"
 # Normal phase times of the embedded simulator: long enough to see a running card, short enough
 # for a quick suite.
 FAST_SIM = {"STUDIO_SIM_QUEUE_SECONDS": "0.5", "STUDIO_SIM_RUN_SECONDS": "2.5"}

@@ -22,7 +22,7 @@ from PIL import Image
 from studio.catalog import endpoint
 from studio.pricing import format_usd, quote_clip
 
-from .conftest import ROOT, StudioApp
+from .conftest import ROOT, SESSION_READY, StudioApp
 
 SHOTS = Path(os.environ.get("STUDIO_SCREENSHOT_DIR") or Path(tempfile.gettempdir()) / "kling-studio-screenshots").resolve()
 JOB_TIMEOUT = 45_000  # ms: submit → video in the gallery, with the fast simulator
@@ -79,7 +79,7 @@ def open_studio(ctx: Any, app: StudioApp) -> Any:
     page = ctx.new_page()
     page.goto(app.url + "/", wait_until="load")
     page.wait_for_selector("#cost-figure")
-    page.wait_for_selector("#generate:not([disabled])")  # the browser has its studio session
+    page.wait_for_selector(SESSION_READY, state="attached")  # the browser has its studio session
     return page
 
 
@@ -177,17 +177,19 @@ def test_cost_figure_matches_the_server_quote_for_every_tier_and_audio(studio, n
 
 def test_an_impossible_clip_length_shows_the_problem_never_a_price(studio, new_context):
     page = open_studio(new_context(), studio)
-    for typed in ("16", "2"):
-        box = page.locator("#duration input[type=number]")
-        box.fill(typed)
-        box.press("Enter")
-        page.wait_for_selector("#cost-problem")
-        assert f"Clip length: {typed} s is not possible" in page.locator("#cost-problem").inner_text()
-        assert "$" not in page.locator("#cost").inner_text()
+    box = page.locator("#duration input[type=number]")
+    for typed, held in (("16", 15), ("2", 3)):
+        box.fill(typed)  # still in the box: the problem, beside it and beside Generate, no figure
+        page.wait_for_function("t => (document.querySelector('#duration-problem')?.textContent || '').includes(t)", arg=f"Clip length: {typed} s is not possible")
+        assert f"Clip length: {typed} s is not possible" in page.locator("#typed-problem").inner_text()
+        assert not page.locator("#cost-figure").is_visible()
+        assert page.evaluate("() => getComputedStyle(document.querySelector('#generate')).pointerEvents") == "none"
         toasts = page.locator('[data-testid="toast-body"]')
         assert toasts.count() == 0, toasts.all_inner_texts()  # typing is not an error
-    set_duration(page, 15)
-    page.wait_for_function("w => document.querySelector('#cost-figure')?.textContent.trim() === w", arg=expected_cost("standard", 15, False))
+        box.press("Tab")  # leaving the box holds it to the slider's range: that is what is priced and sent
+        page.wait_for_function("w => document.querySelector('#cost-figure')?.textContent.trim() === w", arg=expected_cost("standard", held, False))
+        assert box.input_value() == str(held)
+        assert page.locator("#cost-figure").is_visible() and page.locator("#duration-problem").inner_text().strip() == ""
 
 
 def test_text_to_video_from_an_empty_page_to_a_playing_video(studio, new_context):
@@ -326,7 +328,7 @@ def test_gallery_survives_a_reload_and_a_server_restart(studio_factory, new_cont
     wait_for_video(page, job_id)
 
     page.reload(wait_until="load")
-    page.wait_for_selector("#generate:not([disabled])")
+    page.wait_for_selector(SESSION_READY, state="attached")
     wait_for_video(page, job_id)
 
     # Leave the page first: an open tab holds Gradio's event stream, and uvicorn's graceful
@@ -334,7 +336,7 @@ def test_gallery_survives_a_reload_and_a_server_restart(studio_factory, new_cont
     page.goto("about:blank")
     app.restart()
     page.goto(app.url + "/", wait_until="load")
-    page.wait_for_selector("#generate:not([disabled])")
+    page.wait_for_selector(SESSION_READY, state="attached")
     sel = wait_for_video(page, job_id)
     assert page.locator("#gallery .video-card").count() == 1
     assert_plays(page, sel, 3)
@@ -362,8 +364,10 @@ def test_a_storyboard_runs_from_the_page_to_one_stitched_film(studio, new_contex
         pytest.fail(f"no price for the script; shown {shown!r}; the box holds {typed[:80]!r}…; app log:\n{studio.log_tail(2000)}")
     assert "$1.848" in page.locator("#storyboard-price").inner_text()  # 22 s × $0.084
     page.click("#storyboard-run")
-    page.wait_for_selector("#storyboard-runs video", timeout=90_000)
-    assert_plays(page, "#storyboard-runs video", 22)
+    # The film is one card in the gallery, its clips listed inside it.
+    film = "#gallery .video-card[data-story] video"
+    page.wait_for_selector(film, timeout=90_000)
+    assert_plays(page, film, 22)
 
 
 def test_ab_tiers_side_by_side_with_the_total_first(studio, new_context):

@@ -1,0 +1,106 @@
+"""The page's own small scripts: the draft kept across reloads, bringing a visitor to what a
+gallery button changed, and tooltips for the shot builder's row buttons.
+
+All of it runs in the browser and asks the server for nothing.
+"""
+
+from __future__ import annotations
+
+import json
+
+__all__ = ["draft_js", "AFTER_ACTION_JS", "PAGE_HEAD", "DRAFT_KEY"]
+
+DRAFT_KEY = "kling-studio-draft"
+
+
+def draft_js(names: list[str]) -> tuple[str, str]:
+    """Two JS-only event functions: save the form's values to localStorage, and restore them
+    (the values as they are when nothing was saved, or the form has changed shape since)."""
+    keys = json.dumps(names)
+    save = f"""
+(...values) => {{
+  try {{ localStorage.setItem({json.dumps(DRAFT_KEY)}, JSON.stringify({{keys: {keys}, values: values}})); }} catch (e) {{}}
+}}"""
+    restore = f"""
+(...current) => {{
+  try {{
+    const saved = JSON.parse(localStorage.getItem({json.dumps(DRAFT_KEY)}) || "null");
+    if (!saved || !Array.isArray(saved.values) || JSON.stringify(saved.keys) !== JSON.stringify({keys})) return current;
+    return saved.values.map((v, i) => (v === null || v === undefined || typeof v !== typeof current[i] && current[i] !== null) ? current[i] : v);
+  }} catch (e) {{ return current; }}
+}}"""
+    return save, restore
+
+
+# After a gallery or job-card button: scroll to the form field it changed and flash it (the
+# note beside Generate says what happened).
+AFTER_ACTION_JS = """
+() => {
+  const box = document.querySelector("#job-action textarea, #job-action input");
+  const action = box ? box.value.split("|")[0] : "";
+  const targets = action === "continue" ? ["#start-image", "#prompt"]
+    : action.startsWith("promote:") ? ["#tier", "#cost"]
+    : action === "reuse" ? ["#prompt", "#shots", "#tier"] : [];
+  const found = targets.map((s) => document.querySelector(s)).filter((el) => el && el.offsetParent !== null);
+  if (!found.length) return;
+  found[0].scrollIntoView({behavior: "smooth", block: "center"});
+  for (const el of found) {
+    el.classList.remove("studio-flash");
+    void el.offsetWidth;
+    el.classList.add("studio-flash");
+    setTimeout(() => el.classList.remove("studio-flash"), 2600);
+  }
+}
+"""
+
+# Row buttons of the shot builder say which shot they act on, to a mouse (title) and to a
+# screen reader (aria-label); labels follow the page's language.
+PAGE_HEAD = """
+<script>
+(() => {
+  const zh = (navigator.language || "").toLowerCase().startsWith("zh");
+  const words = zh
+    ? {dup: "复制镜头 ", up: "上移镜头 ", down: "下移镜头 ", remove: "删除镜头 "}
+    : {dup: "Duplicate shot ", up: "Move up shot ", down: "Move down shot ", remove: "Remove shot "};
+  const label = () => {
+    for (let n = 1; n <= 6; n++) {
+      for (const [key, text] of Object.entries(words)) {
+        const el = document.querySelector(`#shot-${n}-${key}`);
+        const button = el && (el.tagName === "BUTTON" ? el : el.querySelector("button"));
+        if (button && button.title !== text + n) { button.title = text + n; button.setAttribute("aria-label", text + n); }
+      }
+    }
+  };
+  new MutationObserver(label).observe(document.documentElement, {childList: true, subtree: true});
+
+  // A number typed beyond a slider's range stays in its box until the box is left (then the
+  // slider holds it to the range). Meanwhile the page shows the problem, hides the price and
+  // holds Generate: the figure on screen is never for a value that cannot be sent.
+  const ranged = {
+    duration: zh ? (v, lo, hi) => `片段时长：${v} 秒不可用；Kling 3.0 片段为 ${lo}–${hi} 整秒。`
+                 : (v, lo, hi) => `Clip length: ${v} s is not possible; a Kling 3.0 clip is ${lo}–${hi} whole seconds.`,
+    takes: zh ? (v, lo, hi) => `生成条数：${v} 不可用；每次点击 ${lo}–${hi} 条。`
+              : (v, lo, hi) => `Takes: ${v} is not possible; ${lo}–${hi} per click.`,
+  };
+  const check = (event) => {
+    const box = event.target;
+    if (!box || box.type !== "number") return;
+    const field = Object.keys(ranged).find((id) => box.closest(`#${id}`));
+    if (!field) return;
+    const range = box.closest(`#${field}`).querySelector("input[type=range]");
+    const lo = Number(range ? range.min : box.min), hi = Number(range ? range.max : box.max);
+    const v = Number(box.value);
+    const bad = event.type === "input" && box.value !== "" && !(Number.isInteger(v) && v >= lo && v <= hi);
+    document.body.classList.toggle(`invalid-${field}`, bad);
+    for (const id of [`#${field}-problem`, "#typed-problem"]) {
+      const note = document.querySelector(id);
+      if (note && bad) note.innerHTML = `<div class="field-problem">${ranged[field](box.value, lo, hi)}</div>`;
+      else if (note) note.innerHTML = "";
+    }
+  };
+  document.addEventListener("input", check, true);
+  document.addEventListener("change", check, true);
+  document.addEventListener("blur", check, true);
+})();
+</script>
+"""
