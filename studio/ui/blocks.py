@@ -25,7 +25,7 @@ from .gallery_panel import build_gallery_filters
 from .guard import StudioBlocks
 from . import words
 from .i18n import I18N, bilingual
-from .page_js import AFTER_ACTION_JS, draft_js
+from .page_js import AFTER_ACTION_JS, PROMPT_MODE_JS, draft_js
 from .shots import ShotBuilder, build_shots, split_evenly
 from .storyboard_tab import build_storyboard_tab
 
@@ -172,7 +172,12 @@ def build_app(h: Any) -> gr.Blocks:
         c["_end_switch"].click(h.end_image_tier, c["mode"], c["tier"], **QUIET)
         c["mode"].change(h.on_mode, [c["mode"], c["fit"]], [c["_mode_help"], c["_images"], c["aspect_ratio"], c["identity_anchor"]], **QUIET)
         c["fit"].change(h.on_fit, [c["mode"], c["fit"]], c["aspect_ratio"], **QUIET)
-        c["prompt_mode"].change(h.on_prompt_mode, [c["prompt_mode"], c["duration"], *shots.values], [c["prompt"], shots.group, *shots.outputs], **QUIET)
+        # Which of the prompt and the shots shows is decided in the browser (no request, however
+        # the mode was set: a click, a restored draft, a reused job); a visitor's own switch to
+        # shots shares the clip length among them.
+        c["prompt_mode"].change(None, c["prompt_mode"], None, js=PROMPT_MODE_JS, queue=False, **QUIET)
+        demo.load(None, c["prompt_mode"], None, js=PROMPT_MODE_JS, queue=False, **QUIET)
+        c["prompt_mode"].input(h.on_prompt_mode, [c["prompt_mode"], c["duration"], *shots.values], shots.outputs, **QUIET)
         c["_starter"].input(h.on_starter, c["_starter"], [c["tier"], c["mode"], c["prompt_mode"], c["prompt"], c["aspect_ratio"], c["_starter"]], api_visibility="private")
         c["_platform"].input(h.on_platform, c["_platform"], [c["aspect_ratio"], c["_platform"]], api_visibility="private")
         key_box.change(lambda k: k, key_box, api_key, **QUIET)

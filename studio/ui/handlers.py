@@ -156,12 +156,10 @@ class Handlers(ClickHandlers):
         """The cheapest tier whose endpoint takes an end frame in ``mode`` (the switch's target)."""
         return endpoints_offering("end_image_url", _choice(mode, MODE_KEYS, "mode"))[0].tier.key
 
-    def on_prompt_mode(self, prompt_mode: str, duration: Any, *values: Any) -> tuple[Any, ...]:
-        """Single prompt or shots; switching to shots shares the clip length among them, so
-        the builder never opens in an error state."""
-        shots = prompt_mode == "shots"
-        rows = split_evenly(duration, *values) if shots else [gr.skip()] * (len(values) + N_ROWS + 1)
-        return (gr.update(visible=not shots), gr.update(visible=shots), *rows)
+    def on_prompt_mode(self, prompt_mode: str, duration: Any, *values: Any) -> list[Any]:
+        """A visitor's switch to shots shares the clip length among them, so the builder never
+        opens in an error state (which of prompt and shots shows is decided in the browser)."""
+        return split_evenly(duration, *values) if prompt_mode == "shots" else [gr.skip()] * (len(values) + N_ROWS + 1)
 
     @refusing
     def on_starter(self, name: str) -> tuple[Any, ...]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-__all__ = ["draft_js", "AFTER_ACTION_JS", "PAGE_HEAD", "DRAFT_KEY"]
+__all__ = ["draft_js", "AFTER_ACTION_JS", "PAGE_HEAD", "DRAFT_KEY", "PROMPT_MODE_JS"]
 
 DRAFT_KEY = "kling-studio-draft"
 
@@ -31,6 +31,9 @@ def draft_js(names: list[str]) -> tuple[str, str]:
 }}"""
     return save, restore
 
+
+# The prompt box or the shot builder, by the prompt mode: a class on the page (see style.css).
+PROMPT_MODE_JS = """(mode) => { document.body.classList.toggle("shots-mode", mode === "shots"); }"""
 
 # After a gallery or job-card button: scroll to the form field it changed and flash it (the
 # note beside Generate says what happened).

@@ -134,7 +134,7 @@ def build_shots() -> ShotBuilder:
     :data:`ROW_BUTTON_LABELS_JS`), not bare symbols; the six-shot limit is stated.
     """
     rows, texts, seconds, cameras, cues, chips, buttons = [], [], [], [], [], [], []
-    with gr.Group(visible=False, elem_id="shots") as group:
+    with gr.Group(elem_id="shots") as group:  # shown in multi-shot mode (body.shots-mode, style.css)
         gr.Markdown(I18N("shots_limit"), elem_id="shots-limit")
         count = gr.Number(value=1, visible="hidden", precision=0, label=I18N("shot"), elem_id="shot-count")
         for i in range(N):
