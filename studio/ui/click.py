@@ -10,6 +10,7 @@ job's recorded quote are the same number.
 from __future__ import annotations
 
 import logging
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -47,8 +48,13 @@ def _reason_html(text: str, session: bool = True) -> str:
     return f'<div class="generate-reason" data-ok="{"false" if text else "true"}" data-session="{str(session).lower()}">{plain(text)}</div>'
 
 
+_SHOT_FIELD = re.compile(r"(?:shots|multi_prompt)\[(\d+)\]\.\w+")
+
+
 def _problem_text(problems: list[Problem], lang: str = "en") -> str:
-    return "; ".join(translate.problem(p, lang) if lang == "zh" else str(p) for p in problems)
+    """The problems as a visitor reads them: a shot's field is "shot 2" / "镜头 2", not ``shots[2].prompt``."""
+    named = [Problem(_SHOT_FIELD.sub(lambda m: ("镜头 " if lang == "zh" else "shot ") + m.group(1), p.field), p.message) for p in problems]
+    return "; ".join(translate.problem(p, lang) for p in named)
 
 
 class ClickHandlers:
