@@ -10,8 +10,6 @@ filtered by it. A visitor's own RunComfy key is held in memory only, for the cal
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 import logging
 import tempfile
 import threading
@@ -30,14 +28,14 @@ from .models import GenerationRequest
 from .http import HttpClient
 from .images import PreparedImage
 from .publisher import Publisher
+from .gallery_jobs import GalleryJobs
+from .owners import owner_id, token_id
+from .storyboard_jobs import StoryboardJobs
 from .journal import JobRecord
 from .runner import JobRunner, Progress
 from .service import Studio
-from .storyboard import Storyboard, plan
 from .stitch import last_frame
-from .storyboard_run import StoryboardRunner, StoryProgress
 from .validation import validate
-from .run_times import learned_run_seconds
 
 __all__ = ["JobManager", "LiveState", "owner_id"]
 
@@ -45,15 +43,6 @@ log = logging.getLogger("studio.manager")
 T = TypeVar("T")
 # A second identical submit from the same browser within this many seconds is a double click.
 DOUBLE_SUBMIT_WINDOW = 10.0
-
-
-def owner_id(owner_key: str) -> str:
-    """The journal's name for a browser: a hash of its secret key, never the key itself."""
-    return hashlib.sha256(f"kling-studio-owner:{owner_key}".encode()).hexdigest()[:32]
-
-
-def _token_id(token: str) -> str:
-    return hashlib.sha256(f"kling-studio-token:{token}".encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -68,7 +57,7 @@ class LiveState:
     message: str = ""
 
 
-class JobManager:
+class JobManager(StoryboardJobs, GalleryJobs):
     """Submit, follow, cancel and list jobs for browser sessions."""
 
     def __init__(self, studio: Studio, *, allow_operator_token: bool = True) -> None:
@@ -121,7 +110,7 @@ class JobManager:
     # -- runners and tokens -----------------------------------------------------------
     def _runner(self, visitor_token: str | None) -> JobRunner:
         if visitor_token and self.studio.mode.live:
-            key = _token_id(visitor_token)
+            key = token_id(visitor_token)
             runner = self._visitors.get(key)
             if runner is None:
                 http = HttpClient(self.settings, visitor_token)
@@ -290,66 +279,6 @@ class JobManager:
 
         return self._call(go())
 
-    # -- storyboards ------------------------------------------------------------------
-    def run_storyboard(self, board: Storyboard, owner_key: str, *, visitor_token: str | None = None) -> str:
-        """Start (or resume) a storyboard in the background; returns its run id for this browser."""
-        owner = owner_id(owner_key)
-        group = f"{board.key}-{owner[:12]}"
-        plan(board)  # refuse a bad storyboard now, with its problems
-
-        async def go() -> None:
-            runner = StoryboardRunner(self._runner(visitor_token), self.publisher)
-
-            def progress(p: StoryProgress) -> None:
-                self._stories[group] = {"stage": str(p), "done": False}
-
-            try:
-                result = await runner.run(board, self.settings.data_dir / "storyboards", owner=owner, on_progress=progress, group=group)
-                self._stories[group] = {"stage": "done", "done": True, "file": str(result.path), "seconds": round(result.duration, 2), "reused_clips": list(result.reused)}
-                record = {"run_id": group, "owner": owner, "title": board.title, "file": str(result.path),
-                          "seconds": round(result.duration, 2), "clips": len(result.clips), "finished_at": time.time()}
-                (self.settings.data_dir / "storyboards" / f"{group}.json").write_text(json.dumps(record), encoding="utf-8")
-            except StudioError as exc:
-                self._stories[group] = {"stage": "stopped", "done": True, "error": str(exc)}
-            except Exception:
-                log.exception("storyboard %s", group)
-                self._stories[group] = {"stage": "stopped", "done": True, "error": "unexpected error; run it again to resume"}
-            finally:
-                self._tasks.pop(f"story:{group}", None)
-
-        if group in self._stories and not self._stories[group].get("done", True):
-            return group
-        self._stories[group] = {"stage": "starting", "done": False}
-        self._loop.call_soon_threadsafe(lambda: self._tasks.setdefault(f"story:{group}", self._loop.create_task(go())))
-        return group
-
-    def storyboard_state(self, owner_key: str, run_id: str) -> dict[str, Any] | None:
-        """Progress of one of this browser's storyboards (None for another browser's)."""
-        if not run_id.endswith(owner_id(owner_key)[:12]):
-            return None
-        state = dict(self._stories.get(run_id, {"stage": "unknown"}))
-        clips = self.studio.journal.find(group_id=run_id, limit=100)
-        state["clips"] = [{"clip": r.meta.get("clip"), "status": r.status, "quote_usd": r.quote_usd} for r in clips]
-        return state
-
-    def storyboard_runs(self, owner_key: str) -> list[dict[str, Any]]:
-        """This browser's storyboards: finished ones (kept on disk) and those running now."""
-        owner = owner_id(owner_key)
-        runs: dict[str, dict[str, Any]] = {}
-        for path in sorted((self.settings.data_dir / "storyboards").glob("*.json")):
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue
-            if data.get("owner") == owner:
-                runs[data["run_id"]] = data
-        for run_id, state in self._stories.items():
-            if run_id.endswith(owner[:12]) and not state.get("done"):
-                runs[run_id] = {"run_id": run_id, "owner": owner, "stage": state.get("stage", "")}
-            elif run_id.endswith(owner[:12]) and state.get("error"):
-                runs.setdefault(run_id, {"run_id": run_id, "owner": owner, "error": state["error"]})
-        return sorted(runs.values(), key=lambda r: r.get("finished_at", float("inf")), reverse=True)
-
     # -- reading and cancelling -------------------------------------------------------
     def jobs(self, owner_key: str, limit: int = 100) -> list[tuple[JobRecord, LiveState | None]]:
         """This browser's jobs, newest first, with live progress for those in flight."""
@@ -417,72 +346,3 @@ class JobManager:
         while self._tasks and time.monotonic() < deadline:
             time.sleep(0.05)
         return not self._tasks
-
-    # -- gallery: favourites, deletions, typical run times ---------------------------
-    # (typical run times learned from the journal, with when they were read)
-    _run_times: tuple[float, dict[str, float]] | None = None
-
-    def _own_video(self, owner_key: str, job_id: str) -> JobRecord:
-        """One of this browser's finished videos; ValidationError naming "job" otherwise."""
-        record = self.job(owner_key, job_id) if isinstance(job_id, str) and job_id else None
-        if record is None:
-            raise ValidationError([Problem("job", "no such video in this browser")])
-        if record.status != "succeeded":
-            raise ValidationError([Problem("job", "only a finished video can be kept as a favourite or deleted")])
-        return record
-
-    def set_favourite(self, owner_key: str, job_id: str, on: bool) -> str:
-        """Mark (or unmark) one of this browser's videos as a favourite; kept in the journal."""
-        record = self._own_video(owner_key, job_id)
-        self.studio.journal.update(record.job_id, meta={**record.meta, "favourite": bool(on)})
-        return "Added to favourites." if on else "Removed from favourites."
-
-    def delete_video(self, owner_key: str, job_id: str) -> str:
-        """Delete one of this browser's videos from disk. The journal row stays, with its quote
-        and charge, so the spend is unchanged; the row no longer lists files.
-
-        A clip of a storyboard is refused (its film and a resumed run need it). Only files in
-        the studio's data folder are removed.
-        """
-        record = self._own_video(owner_key, job_id)
-        if record.meta.get("deleted_at"):
-            return "This video was already deleted."
-        if record.group_id and "clip" in record.meta:
-            raise ValidationError([Problem("job", "this clip belongs to a storyboard film; it cannot be deleted on its own")])
-        root = self.settings.data_dir.resolve()
-        for name in record.files:
-            path = Path(name)
-            try:
-                if not path.resolve().is_relative_to(root):
-                    log.warning("job %s: not deleting a file outside the data folder", record.job_id)
-                    continue
-                path.unlink(missing_ok=True)
-            except OSError as exc:
-                log.warning("job %s: could not delete its video: %s", record.job_id, exc)
-                raise StudioError("the video could not be deleted; try again later") from None
-            folder = path.parent
-            if folder.resolve() != root and folder.resolve().is_relative_to(root):
-                try:
-                    folder.rmdir()  # the job's own folder, once empty
-                except OSError:
-                    pass
-        self.studio.journal.update(record.job_id, files=(), meta={**record.meta, "deleted_at": time.time()})
-        return "Video deleted. Its cost stays in your spend."
-
-    def typical_run_seconds(self) -> dict[str, float]:
-        """Model id → median run time of its latest succeeded jobs (all browsers), read from
-        the journal at most every 30 s. Offline, a model without finished jobs takes the
-        simulator's run time; live, it is absent (its tier's default applies)."""
-        from .catalog import MODES, TIERS, endpoint
-
-        now = time.monotonic()
-        cached = self._run_times
-        if cached is not None and now - cached[0] < 30:
-            return cached[1]
-        learned = learned_run_seconds(self.studio.journal.find(statuses=("succeeded",), limit=500))
-        simulated = getattr(getattr(self.studio.simulator, "config", None), "run_seconds", None)
-        if not self.studio.mode.live and isinstance(simulated, (int, float)) and simulated > 0:
-            every = {endpoint(tier.key, mode.key).model_id: float(simulated) for tier in TIERS for mode in MODES}
-            learned = {**every, **learned}
-        self._run_times = (now, learned)
-        return learned
