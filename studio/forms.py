@@ -145,24 +145,49 @@ def split_seconds(shots: tuple[ShotRow, ...], total: int) -> tuple[ShotRow, ...]
     return tuple(replace(s, seconds=base + (1 if i < extra else 0)) for i, s in enumerate(shots))
 
 
+def _halve(row: ShotRow) -> tuple[ShotRow, int]:
+    """``row`` keeping the larger half of its seconds, and the seconds it gives away (0 for a
+    one-second shot, which cannot be shared)."""
+    given = row.seconds // 2
+    return replace(row, seconds=row.seconds - given), given
+
+
 def add_shot(shots: tuple[ShotRow, ...]) -> tuple[ShotRow, ...]:
-    """One more empty shot at the end (at most LIMITS.max_shots)."""
-    return shots if len(shots) >= LIMITS.max_shots else shots + (ShotRow(),)
+    """One more empty shot at the end (at most LIMITS.max_shots), taking half of the longest
+    shot's seconds, so the shots still add up to the clip (a one-second new shot when every
+    shot is one second long)."""
+    if len(shots) >= LIMITS.max_shots:
+        return shots
+    if not shots:
+        return (ShotRow(),)
+    longest = max(range(len(shots)), key=lambda i: (shots[i].seconds, i))
+    kept, given = _halve(shots[longest])
+    if not given:
+        return shots + (ShotRow(seconds=1),)
+    return shots[:longest] + (kept,) + shots[longest + 1 :] + (ShotRow(seconds=given),)
 
 
 def remove_shot(shots: tuple[ShotRow, ...], index: int) -> tuple[ShotRow, ...]:
-    """Without shot ``index`` (0-based); the last shot is kept, emptied."""
+    """Without shot ``index`` (0-based), its seconds going to the shot before it (or after it,
+    for the first), so the total is kept; the last shot is kept, emptied."""
     if not 0 <= index < len(shots):
         return shots
-    rest = shots[:index] + shots[index + 1 :]
-    return rest or (ShotRow(),)
+    rest = list(shots[:index] + shots[index + 1 :])
+    if not rest:
+        return (replace(ShotRow(), seconds=shots[index].seconds),)
+    heir = index - 1 if index > 0 else 0
+    rest[heir] = replace(rest[heir], seconds=rest[heir].seconds + shots[index].seconds)
+    return tuple(rest)
 
 
 def duplicate_shot(shots: tuple[ShotRow, ...], index: int) -> tuple[ShotRow, ...]:
-    """A copy of shot ``index`` right after it (when there is room)."""
+    """A copy of shot ``index`` right after it (when there is room), the two sharing its
+    seconds (a one-second shot's copy adds a second)."""
     if not 0 <= index < len(shots) or len(shots) >= LIMITS.max_shots:
         return shots
-    return shots[: index + 1] + (shots[index],) + shots[index + 1 :]
+    kept, given = _halve(shots[index])
+    copy = replace(kept, seconds=given or 1)
+    return shots[:index] + (kept, copy) + shots[index + 1 :]
 
 
 def move_shot(shots: tuple[ShotRow, ...], index: int, step: int) -> tuple[ShotRow, ...]:

@@ -179,11 +179,15 @@ class JobManager(StoryboardJobs, GalleryJobs):
             return form
         out_dir = self.settings.data_dir / "uploads" / owner
         prepared: PreparedImage | None = None
+        # In image-to-video the aspect ratio is not sent: it is the shape a crop or pad makes.
+        shape = form.aspect_ratio if fit in ("crop", "pad") else None
         if start is not None:
-            url, prepared = await self.publisher.publish(start, role="start", out_dir=out_dir, fit=fit)
+            url, prepared = await self.publisher.publish(start, role="start", out_dir=out_dir, fit=fit, aspect_ratio=shape)
             form = replace(form, start_image_url=url)
         if end is not None:
-            url, _ = await self.publisher.publish(end, role="end", out_dir=out_dir, fit=fit, match=prepared)
+            url, _ = await self.publisher.publish(
+                end, role="end", out_dir=out_dir, fit=fit, aspect_ratio=shape if prepared is None else None, match=prepared
+            )
             form = replace(form, end_image_url=url)
         return form
 

@@ -41,12 +41,17 @@ class Publisher:
         role: str,
         out_dir: Path,
         fit: str = "none",
+        aspect_ratio: str | None = None,
         match: PreparedImage | None = None,
     ) -> tuple[str, PreparedImage]:
-        """The public URL of a checked, metadata-free copy of ``path``, and that copy."""
+        """The public URL of a checked, metadata-free copy of ``path``, and that copy.
+
+        ``fit`` ("crop" or "pad") reshapes the image to ``aspect_ratio``; an end image with no
+        ratio follows ``match``, the prepared start image.
+        """
         host = self._image_host()
         prepared = await asyncio.to_thread(
-            prepare_image, path, role=role, out_dir=out_dir, fit=fit, match=match  # type: ignore[arg-type]
+            prepare_image, path, role=role, out_dir=out_dir, fit=fit, aspect_ratio=aspect_ratio, match=match  # type: ignore[arg-type]
         )
         url = await publish_checked(host, prepared, self.http, allow_http_hosts=self.settings.http_image_hosts)
         return url, prepared

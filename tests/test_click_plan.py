@@ -135,3 +135,37 @@ def test_shared_seconds_add_up_to_the_clip():
     assert split_seconds(rows, 2) == rows  # cannot give each shot a second: left as it is
     assert [r.text for r in split_seconds(rows, 10)] == ["a", "b", "c"]
     assert endpoint("standard", "text-to-video").tier.key == "standard"
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "1 of 3 jobs were submitted"), ("zh", "已提交 3 个任务中的 1 个")])
+def test_a_failure_after_the_first_job_is_reported_in_the_visitors_language_never_retried(lang, words):
+    import warnings
+
+    from studio.ui.click import ClickHandlers
+    from studio.ui.lang import set_lang
+
+    calls = []
+
+    class Manager:
+        def submit(self, form, owner_key, **extra):
+            calls.append(form)
+            if len(calls) > 1:
+                raise ValidationError([])  # a refusal of the second job
+            return "record"
+
+    class Handlers(ClickHandlers):
+        manager = Manager()
+        live = False
+
+    plan = plan_click(FORM, takes=3)
+    extra = {"start_image": None, "end_image": None, "fit": "none", "api_key": None}
+    set_lang(lang)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            submitted = Handlers()._submit_plan(plan, "alice-key", extra)
+    finally:
+        set_lang("en")
+    assert [record for _, record in submitted] == ["record"] and len(calls) == 2  # the third was not sent
+    [warning] = [str(w.message) for w in caught]
+    assert warning.startswith(words)

@@ -56,10 +56,14 @@ def test_request_to_form_round_trip():
 @pytest.mark.parametrize(
     "op, expected",
     [
-        (lambda s: add_shot(s), (A, B, ShotRow())),
-        (lambda s: remove_shot(s, 0), (B,)),
+        # The shots keep adding up to the clip: a new shot takes half of the longest one's
+        # seconds, a duplicate shares its original's, a removed shot's go to its neighbour.
+        (lambda s: add_shot(s), (A, ShotRow("b", 2), ShotRow(seconds=1))),
+        (lambda s: remove_shot(s, 0), (ShotRow("b", 5),)),
+        (lambda s: remove_shot(s, 1), (ShotRow("a", 5),)),
         (lambda s: remove_shot(s, 5), (A, B)),
-        (lambda s: duplicate_shot(s, 0), (A, A, B)),
+        (lambda s: duplicate_shot(s, 0), (ShotRow("a", 1), ShotRow("a", 1), B)),
+        (lambda s: duplicate_shot(s, 1), (A, ShotRow("b", 2), ShotRow("b", 1))),
         (lambda s: move_shot(s, 1, -1), (B, A)),
         (lambda s: move_shot(s, 0, -1), (A, B)),
         (lambda s: move_shot(s, 1, 1), (A, B)),
@@ -72,7 +76,19 @@ def test_shot_operations(op, expected):
 def test_limits_of_shot_operations():
     six = (A,) * 6
     assert add_shot(six) == six and duplicate_shot(six, 0) == six
-    assert remove_shot((A,), 0) == (ShotRow(),)
+    assert remove_shot((A,), 0) == (ShotRow(seconds=2),)  # emptied, its seconds kept
+    ones = (ShotRow("a", 1), ShotRow("b", 1))  # nothing to share: one more second
+    assert add_shot(ones) == (*ones, ShotRow(seconds=1)) and duplicate_shot(ones, 0)[1] == ShotRow("a", 1)
+
+
+def test_adding_shots_from_one_keeps_the_clip_length():
+    shots = (ShotRow("a", 8),)
+    seen = []
+    for _ in range(5):
+        shots = add_shot(shots)
+        seen.append(tuple(s.seconds for s in shots))
+    assert seen == [(4, 4), (4, 2, 2), (2, 2, 2, 2), (2, 2, 2, 1, 1), (2, 2, 1, 1, 1, 1)]
+    assert all(sum(s) == 8 for s in seen)
 
 
 def test_camera_chips_add_words_once():

@@ -87,6 +87,27 @@ def test_an_end_image_on_standard_is_refused_by_name_before_any_upload(manager, 
     assert record.status == "succeeded" and record.request.get("end_image_url")
 
 
+@pytest.mark.parametrize(("fit", "shape", "size"), [("crop", "9:16", (405, 720)), ("pad", "1:1", (1280, 1280))])
+def test_crop_or_pad_in_image_to_video_reshapes_the_start_and_end_image(manager, tmp_path, fit, shape, size):
+    """The form's aspect ratio is not sent in image-to-video: it is the shape a crop or pad makes."""
+    from PIL import Image
+
+    paths = []
+    for name, colour in (("start.png", "red"), ("end.png", "blue")):
+        Image.new("RGB", (1280, 720), colour).save(tmp_path / name)
+        paths.append(tmp_path / name)
+    form = Form(tier="pro", mode="image-to-video", prompt="dolly-in", duration=5, aspect_ratio=shape)
+    manager.submit(form, "alice-key", start_image=paths[0], end_image=paths[1], fit=fit)
+    assert manager.wait_idle(30)
+    [(record, _)] = manager.jobs("alice-key")
+    assert record.status == "succeeded" and "aspect_ratio" not in record.request
+    published = sorted(p for p in (manager.settings.data_dir / "uploads").rglob("*.*"))
+    assert len(published) == 2
+    for path in published:
+        with Image.open(path) as image:
+            assert image.size == size
+
+
 def test_offline_restart_resumes_in_flight_jobs(tmp_path):
     def start():
         studio = Studio.connect(Settings(data_dir=tmp_path), offline=True, queue_seconds=0.5, run_seconds=1.0, render=False)

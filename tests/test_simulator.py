@@ -209,6 +209,14 @@ def test_lenient_mode_ignores_unknown_keys(sim, api, anon):
 # -- the job's life --------------------------------------------------------------------------
 
 
+def test_jobs_submitted_together_wait_at_different_places_in_line(sim, api):
+    """Like a real queue: each new job starts behind the ones still queued (not all at 3)."""
+    sim.set_config(queue_seconds=60, queue_start_position=3)
+    ids = [submit(api)["request_id"] for _ in range(4)]
+    places = [status_of(api, rid)["queue_position"] for rid in ids]
+    assert places == [3, 4, 5, 6]
+
+
 def test_queue_position_falls_then_runs_then_completes(sim, api):
     sim.set_config(queue_seconds=0.6, queue_start_position=3)
     rid = submit(api)["request_id"]

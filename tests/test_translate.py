@@ -17,6 +17,7 @@ from typing import Any
 
 import gradio as gr
 import pytest
+from PIL import Image
 
 from studio import bounds
 from studio.catalog import endpoint
@@ -371,3 +372,28 @@ def test_every_field_of_the_page_has_a_chinese_name(tmp_path: Path) -> None:
     finally:
         server.close()
     assert missing == [], f"fields without a Chinese name (add them to studio.ui.translate.FIELDS): {missing}"
+
+
+@pytest.mark.parametrize(
+    ("error", "en", "zh"),
+    [
+        (Image.DecompressionBombError("400000000 pixels"), "end image: declares an enormous picture size (a decompression bomb)", "结束图像："),
+        (OSError("cannot identify image file '/tmp/gradio/x/notes.jpg'"), "end image: this file is not a picture the studio can read", "结束图像："),
+    ],
+)
+def test_gradios_own_image_reading_failures_are_named_and_plain(error: Exception, en: str, zh: str) -> None:
+    """Gradio opens an uploaded image before the studio sees it; its failure reads as the field's
+    problem in the visitor's words, never Gradio's text (which names server paths)."""
+    from studio.ui.guard import StudioBlocks
+    from studio.ui.lang import set_lang
+
+    block = gr.Image(elem_id="end-image")
+    for lang, want in (("en", en), ("zh", zh)):
+        set_lang(lang)
+        try:
+            said = StudioBlocks._format_processing_error(None, 0, block, None, True, error)
+        finally:
+            set_lang("en")
+        assert said.startswith(want) and "/tmp" not in said and "pixels" not in said.split(":")[-1][:12]
+        if lang == "zh":
+            assert english_words(said) == [] and translate.GENERIC not in said

@@ -65,7 +65,11 @@ class JobStore:
 
     # -- lifecycle -------------------------------------------------------------------------
     def submit(self, endpoint: Endpoint, body: dict[str, Any], owner: str, *, fault: str | None = None) -> Job:
-        """Accept a (valid) body: a new job at the back of the queue."""
+        """Accept a (valid) body: a new job at the back of the queue (its place in line starts
+        behind every job still queued, and falls evenly to 1)."""
+        with self._lock:
+            self.advance()
+            ahead = sum(1 for queued in self._jobs.values() if queued.state == "in_queue")
         cfg, now = self.config, self.now()
         job = Job(
             request_id=str(uuid.uuid4()),
@@ -75,7 +79,7 @@ class JobStore:
             submitted_at=now,
             queue_seconds=float(cfg.queue_seconds),
             run_seconds=float(cfg.run_seconds),
-            queue_start_position=cfg.queue_start_position,
+            queue_start_position=cfg.queue_start_position + ahead,
             render=cfg.render,
             image_fetch=cfg.image_fetch,
             cost_usd=job_cost(endpoint, body),

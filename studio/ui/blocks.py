@@ -65,7 +65,7 @@ def _form_column(h: Any) -> Form:
     with gr.Row():
         starter = gr.Dropdown(words.named_choices([s.name for s in starters()]), label=I18N("starter"), value=None, elem_id="starter")
         platform = gr.Dropdown(words.named_choices([p.name for p in platforms()]), label=I18N("platform"), value=None, elem_id="platform")
-        recipe_file = gr.File(label=I18N("open_recipe"), file_types=[".json"], type="filepath", elem_id="recipe-file", height=90)
+        recipe_file = gr.File(label=I18N("open_recipe"), file_types=[".json"], type="filepath", elem_id="recipe-file", height=120)
     tier = gr.Radio(words.tier_choice_labels(), value="standard", label=I18N("tier"), elem_id="tier")
     tier_help = gr.Markdown(bilingual(partial(words.tier_help, "standard")), elem_id="tier-help")
     mode = gr.Radio([(I18N(_MODE_KEYS.get(m.key, "t2v")), m.key) for m in MODES], value="text-to-video", label=I18N("mode"), elem_id="mode")
@@ -159,8 +159,8 @@ def build_app(h: Any) -> gr.Blocks:
         price_outputs = [cost, generate, reason]
         watched = [comp for comp in price_inputs if comp not in (owner, api_key)]
         gr.on([comp.change for comp in watched], h.price, price_inputs, price_outputs, trigger_mode="always_last", queue=False, **QUIET)
-        bar_inputs = [c["prompt_mode"], c["duration"], *shots.values]
-        gr.on([comp.change for comp in bar_inputs], h.shot_bar, bar_inputs, shots.bar, trigger_mode="always_last", queue=False, **QUIET)
+        bar_inputs = [c["duration"], *shots.values]
+        gr.on([demo.load, *(comp.change for comp in bar_inputs)], h.shot_bar, bar_inputs, shots.bar, trigger_mode="always_last", queue=False, **QUIET)
         shots.fit.click(split_evenly, [c["duration"], *shots.values], shots.outputs, **QUIET)
 
         c["tier"].change(h.tier_help, c["tier"], c["_tier_help"], **QUIET)

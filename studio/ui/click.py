@@ -169,8 +169,6 @@ class ClickHandlers:
         except Exception as exc:
             if not submitted:
                 raise
-            reason = plain(exc) if isinstance(exc, StudioError) else "an unexpected error (logged)"
-            if not isinstance(exc, StudioError):
-                log.exception("submitting job %d of %d", len(submitted) + 1, plan.count)
-            gr.Warning(f"{len(submitted)} of {plan.count} jobs were submitted; the next one failed: {reason}")
+            reason = friendly(exc).message  # plain, in the visitor's language; an unexpected error is logged
+            gr.Warning(t("partial_submit").format(done=len(submitted), n=plan.count, reason=reason), title=t("warning_title"))
         return submitted

@@ -22,9 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from PIL import Image
 from gradio.exceptions import ComponentProcessingError
 from gradio.utils import get_upload_folder
 
+from ..images.limits import MAX_PIXELS
 from .i18n import language_of, t
 from .lang import current_lang, set_lang
 from .messages import error_title, plain
@@ -194,7 +196,12 @@ class StudioBlocks(gr.Blocks):
     def _format_processing_error(block_fn: Any, index: int, block: Any, value: Any, is_input: bool, original_error: Exception) -> str:
         """What a visitor reads when Gradio cannot convert a value (Gradio's own text names server paths)."""
         log.info("%s: unreadable value (%s)", field_name(block), type(original_error).__name__)
-        if isinstance(block, gr.Image):
+        if isinstance(block, gr.Image) and isinstance(original_error, (Image.DecompressionBombError, Image.DecompressionBombWarning)):
+            english = (
+                f"{field_name(block)}: declares an enormous picture size (a decompression bomb); "
+                f"use a normal photo of at most {MAX_PIXELS / 1e6:.0f} megapixels"
+            )
+        elif isinstance(block, gr.Image):
             english = f"{field_name(block)}: this file is not a picture the studio can read. Use a JPEG, PNG or WebP image."
         elif isinstance(block, gr.File):
             english = f"{field_name(block)}: this file could not be read"

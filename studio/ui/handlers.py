@@ -173,9 +173,10 @@ class Handlers(ClickHandlers):
         found = next((p for p in platforms() if p.name == name), None)
         return (found.aspect_ratio if found else gr.skip()), None
 
-    def shot_bar(self, prompt_mode: str, duration: float, count: float, *values: Any) -> str:
-        if prompt_mode != "shots":
-            return ""
+    def shot_bar(self, duration: float, count: float, *values: Any) -> str:
+        """The shots' seconds against the clip length. Drawn whatever the prompt mode (the page
+        hides it with the shots): made to follow the mode, it ping-ponged with the price on a
+        restored multi-shot draft, a request loop from an idle tab."""
         n = len(values) // 4
         try:
             rows = rows_from_values(count, list(values[:n]), list(values[n : 2 * n]), list(values[2 * n : 3 * n]), list(values[3 * n :]))

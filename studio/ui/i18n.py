@@ -185,6 +185,11 @@ _MORE: dict[str, tuple[str, str]] = {
     "no_session": ("This browser has no studio session yet; reload the page.", "本浏览器还没有工作室会话，请刷新页面。"),
     "please_check": ("Please check", "请检查"),
     "error_title": ("Error", "出错了"),
+    "warning_title": ("Warning", "注意"),
+    "partial_submit": (
+        "{done} of {n} jobs were submitted; the next one failed, and the rest were not sent: {reason}",
+        "已提交 {n} 个任务中的 {done} 个；下一个失败，其余未发送：{reason}",
+    ),
     "refused_422": ("RunComfy refused the input (nothing was charged):", "RunComfy 拒绝了这次输入（没有产生费用）："),
     "unexpected": (
         "Something went wrong on our side; nothing was charged twice. Please try again.",

@@ -21,13 +21,18 @@ def draft_js(names: list[str]) -> tuple[str, str]:
 (...values) => {{
   try {{ localStorage.setItem({json.dumps(DRAFT_KEY)}, JSON.stringify({{keys: {keys}, values: values}})); }} catch (e) {{}}
 }}"""
+    # A field whose saved value is missing, of another type or the same as now is left alone
+    # (Gradio's "no change" update): setting a field to its own value again fires its change
+    # events, and a page that restored every field kept re-pricing itself without end.
     restore = f"""
 (...current) => {{
+  const same = current.map(() => ({{__type__: "update"}}));
   try {{
     const saved = JSON.parse(localStorage.getItem({json.dumps(DRAFT_KEY)}) || "null");
-    if (!saved || !Array.isArray(saved.values) || JSON.stringify(saved.keys) !== JSON.stringify({keys})) return current;
-    return saved.values.map((v, i) => (v === null || v === undefined || typeof v !== typeof current[i] && current[i] !== null) ? current[i] : v);
-  }} catch (e) {{ return current; }}
+    if (!saved || !Array.isArray(saved.values) || JSON.stringify(saved.keys) !== JSON.stringify({keys})) return same;
+    return saved.values.map((v, i) => (v === null || v === undefined || typeof v !== typeof current[i] && current[i] !== null
+      || JSON.stringify(v) === JSON.stringify(current[i])) ? same[i] : v);
+  }} catch (e) {{ return same; }}
 }}"""
     return save, restore
 
@@ -44,15 +49,24 @@ AFTER_ACTION_JS = """
   const targets = action === "continue" ? ["#start-image", "#prompt"]
     : action.startsWith("promote:") ? ["#tier", "#cost"]
     : action === "reuse" ? ["#prompt", "#shots", "#tier"] : [];
-  const found = targets.map((s) => document.querySelector(s)).filter((el) => el && el.offsetParent !== null);
-  if (!found.length) return;
-  found[0].scrollIntoView({behavior: "smooth", block: "center"});
-  for (const el of found) {
-    el.classList.remove("studio-flash");
-    void el.offsetWidth;
-    el.classList.add("studio-flash");
-    setTimeout(() => el.classList.remove("studio-flash"), 2600);
-  }
+  // The first target may appear only once the page has applied the change (Continue shows
+  // the start image by switching to image-to-video): wait for it, a little.
+  const shown = (s) => { const el = document.querySelector(s); return el && el.offsetParent !== null ? el : null; };
+  const started = Date.now();
+  const go = () => {
+    if (!targets.length) return;
+    if (!shown(targets[0]) && Date.now() - started < 2000) return setTimeout(go, 50);
+    const found = targets.map(shown).filter(Boolean);
+    if (!found.length) return;
+    found[0].scrollIntoView({behavior: "smooth", block: "center"});
+    for (const el of found) {
+      el.classList.remove("studio-flash");
+      void el.offsetWidth;
+      el.classList.add("studio-flash");
+      setTimeout(() => el.classList.remove("studio-flash"), 2600);
+    }
+  };
+  go();
 }
 """
 
@@ -97,8 +111,22 @@ PAGE_HEAD = """
     document.body.classList.toggle(`invalid-${field}`, bad);
     for (const id of [`#${field}-problem`, "#typed-problem"]) {
       const note = document.querySelector(id);
-      if (note && bad) note.innerHTML = `<div class="field-problem">${ranged[field](box.value, lo, hi)}</div>`;
+      if (note && bad) note.innerHTML = `<div class="field-problem" role="alert">${ranged[field](box.value, lo, hi)}</div>`;
       else if (note) note.innerHTML = "";
+    }
+    hold(Object.keys(ranged).some((id) => document.body.classList.contains(`invalid-${id}`)));
+  };
+  // Generate is really off (a keyboard cannot press it either) while a typed number is out of
+  // range; afterwards it goes back to what the server last said.
+  const hold = (on) => {
+    const button = document.querySelector("#generate");
+    if (!button) return;
+    if (on && !button.dataset.typedHold) {
+      button.dataset.typedHold = button.disabled ? "was-off" : "was-on";
+      button.disabled = true;
+    } else if (!on && button.dataset.typedHold) {
+      button.disabled = button.dataset.typedHold === "was-off";
+      delete button.dataset.typedHold;
     }
   };
   document.addEventListener("input", check, true);

@@ -184,7 +184,7 @@ def _click_generate(page: Any) -> None:
 def test_nothing_english_in_chinese(studio: StudioApp, browser: Any, size: str) -> None:
     assert VIEWPORT  # the package's default size is replaced by this test's two sizes
     ctx = browser.new_context(locale="zh-CN", viewport=SIZES[size], extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
-    ctx.set_default_timeout(30_000)
+    ctx.set_default_timeout(60_000)  # a loaded 2-core machine runs 3 workers
     try:
         page = ctx.new_page()
         found = Findings()

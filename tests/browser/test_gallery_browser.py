@@ -78,7 +78,7 @@ def page_url(browser: Any) -> Iterator[str]:
 
 def open_page(browser: Any, url: str, **options: Any) -> Any:
     ctx = browser.new_context(viewport=VIEWPORT, **options)
-    ctx.set_default_timeout(20_000)
+    ctx.set_default_timeout(60_000)  # a loaded 2-core machine runs 3 workers
     page = ctx.new_page()
     page.goto(url + "/", wait_until="load")
     page.wait_for_selector("#gallery .video-card", state="attached")

@@ -177,6 +177,8 @@ def test_cost_figure_matches_the_server_quote_for_every_tier_and_audio(studio, n
 
 def test_an_impossible_clip_length_shows_the_problem_never_a_price(studio, new_context):
     page = open_studio(new_context(), studio)
+    page.fill("#prompt textarea", "Wide shot, a red lighthouse")
+    page.wait_for_selector("#generate:not([disabled])")
     box = page.locator("#duration input[type=number]")
     for typed, held in (("16", 15), ("2", 3)):
         box.fill(typed)  # still in the box: the problem, beside it and beside Generate, no figure
@@ -184,12 +186,14 @@ def test_an_impossible_clip_length_shows_the_problem_never_a_price(studio, new_c
         assert f"Clip length: {typed} s is not possible" in page.locator("#typed-problem").inner_text()
         assert not page.locator("#cost-figure").is_visible()
         assert page.evaluate("() => getComputedStyle(document.querySelector('#generate')).pointerEvents") == "none"
+        assert page.locator("#generate").is_disabled()  # a keyboard cannot press it either
         toasts = page.locator('[data-testid="toast-body"]')
         assert toasts.count() == 0, toasts.all_inner_texts()  # typing is not an error
         box.press("Tab")  # leaving the box holds it to the slider's range: that is what is priced and sent
         page.wait_for_function("w => document.querySelector('#cost-figure')?.textContent.trim() === w", arg=expected_cost("standard", held, False))
         assert box.input_value() == str(held)
         assert page.locator("#cost-figure").is_visible() and page.locator("#duration-problem").inner_text().strip() == ""
+        page.wait_for_selector("#generate:not([disabled])", timeout=5_000)
 
 
 def test_text_to_video_from_an_empty_page_to_a_playing_video(studio, new_context):
