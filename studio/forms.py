@@ -174,7 +174,7 @@ def remove_shot(shots: tuple[ShotRow, ...], index: int) -> tuple[ShotRow, ...]:
         return shots
     rest = list(shots[:index] + shots[index + 1 :])
     if not rest:
-        return (replace(ShotRow(), seconds=shots[index].seconds),)
+        return (ShotRow(seconds=shots[index].seconds),)
     heir = index - 1 if index > 0 else 0
     rest[heir] = replace(rest[heir], seconds=rest[heir].seconds + shots[index].seconds)
     return tuple(rest)

@@ -165,7 +165,7 @@ def new_context(browser: Any) -> Iterator[Any]:
     made: list[Any] = []
 
     def make(**options: Any) -> Any:
-        ctx = browser.new_context(viewport=VIEWPORT, **options)
+        ctx = browser.new_context(**{"viewport": VIEWPORT, **options})
         ctx.set_default_timeout(60_000)  # a loaded 2-core machine runs 3 workers
         made.append(ctx)
         return ctx

@@ -67,26 +67,19 @@ def look(request: Any) -> Look:
 
 
 @pytest.fixture
-def open_page(browser: Any) -> Iterator[Callable[..., Any]]:
-    """``open_page(app, look)``: a page of a fresh context (own session, own localStorage)."""
-    contexts: list[Any] = []
+def open_page(new_context: Callable[..., Any]) -> Callable[..., Any]:
+    """``open_page(app, look)``: a page of a fresh context (own session, own localStorage),
+    closed after the test by conftest's ``new_context``."""
 
     def make(app: StudioApp, look: Look = ONE_LOOK, *, ready: bool = True) -> Any:
-        ctx = browser.new_context(viewport={"width": look.width, "height": look.height}, locale=look.locale)
-        ctx.set_default_timeout(60_000)  # a loaded 2-core machine runs 3 workers
-        contexts.append(ctx)
+        ctx = new_context(viewport={"width": look.width, "height": look.height}, locale=look.locale)
         page = ctx.new_page()
         page.goto(app.url + "/", wait_until="load")
         if ready:
             wait_ready(page)
         return page
 
-    yield make
-    for ctx in contexts:
-        try:
-            ctx.close()
-        except PlaywrightError:
-            continue
+    return make
 
 
 @pytest.fixture(scope="module")
