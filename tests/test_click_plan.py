@@ -169,3 +169,33 @@ def test_a_failure_after_the_first_job_is_reported_in_the_visitors_language_neve
     assert [record for _, record in submitted] == ["record"] and len(calls) == 2  # the third was not sent
     [warning] = [str(w.message) for w in caught]
     assert warning.startswith(words)
+
+
+@pytest.mark.parametrize("duration", [5, 16])
+def test_a_price_from_before_the_session_answers_the_box_only(duration):
+    """At load the form's own changes price it before the session opens; such an answer,
+    arriving late, must not switch Generate off again or drop the session marker."""
+    import gradio as gr
+
+    from studio.ui.click import ClickHandlers
+
+    class Manager:
+        settings = Settings()
+
+        def live_endpoint(self, ep, token):
+            return ep
+
+    class Handlers(ClickHandlers):
+        manager = Manager()
+        live = False
+        c = {"owner": "owner"}
+
+        def _form(self, data):
+            return replace(FORM, duration=duration), {"compare": [], "alt_prompt": "", "takes": 1, "api_key": None}
+
+    before = Handlers().price({"owner": ""}, None)
+    after = Handlers().price({"owner": "alice-key"}, None)
+    assert before[0] == after[0] and ("$0.42" in before[0] if duration == 5 else "16 s" in before[0])
+    assert isinstance(before[1], type(gr.skip())) and isinstance(before[2], type(gr.skip()))
+    assert 'data-session="true"' in after[2]
+    assert after[1]["interactive"] is (duration == 5)

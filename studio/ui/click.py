@@ -42,10 +42,10 @@ def request_lang(request: gr.Request | None) -> str:
     return language_of(headers.get("accept-language"))
 
 
-def _reason_html(text: str, session: bool = True) -> str:
-    """Why Generate is off (empty when it is on). ``data-session`` says whether this browser's
-    studio session is open (automation waits for it before using the form)."""
-    return f'<div class="generate-reason" data-ok="{"false" if text else "true"}" data-session="{str(session).lower()}">{plain(text)}</div>'
+def _reason_html(text: str) -> str:
+    """Why Generate is off (empty when it is on). Only answered once this browser's studio
+    session is open, so ``data-session`` marks that (automation waits for it)."""
+    return f'<div class="generate-reason" data-ok="{"false" if text else "true"}" data-session="true">{plain(text)}</div>'
 
 
 _SHOT_FIELD = re.compile(r"(?:shots|multi_prompt)\[(\d+)\]\.\w+")
@@ -84,15 +84,25 @@ class ClickHandlers:
 
     # -- the live price -----------------------------------------------------------------
     def price(self, data: dict[Any, Any], request: gr.Request) -> tuple[Any, Any, Any]:
-        """The price box, Generate on or off, and the reason beside it."""
+        """The price box, Generate on or off, and the reason beside it.
+
+        Before this browser has its studio session (the form's own changes at load race the
+        session's opening), only the price box is answered: Generate and its reason are left
+        as they are, so a late answer from before the session can never switch it off again.
+        """
         lang = request_lang(request)
+        session = bool(data.get(self.c["owner"]))
         try:
             form, extra, plan, quotes = self._planned(data)
         except StudioError as exc:
             problems = list(getattr(exc, "problems", ())) or [Problem("form", str(exc))]
-            return problem_html(problems, lang), gr.update(interactive=False), _reason_html(_problem_text(problems, lang), bool(data.get(self.c["owner"])))
+            if not session:
+                return problem_html(problems, lang), gr.skip(), gr.skip()
+            return problem_html(problems, lang), gr.update(interactive=False), _reason_html(_problem_text(problems, lang))
         except Exception:
             log.exception("pricing the form")
+            if not session:
+                return gr.skip(), gr.skip(), gr.skip()
             return gr.skip(), gr.update(interactive=True), _reason_html("")
         confirm = self._confirm_needed(total_of(quotes), plan.count)
         images = self.c.get("has_images", (None, None))
@@ -100,14 +110,10 @@ class ClickHandlers:
             form, start_image=bool(data.get(images[0])), end_image=bool(data.get(images[1])), alt_prompt=extra["alt_prompt"],
             allow_http_hosts=self.manager.settings.http_image_hosts,
         )
-        session = bool(data.get(self.c["owner"]))
+        cost = cost_html(plan, quotes, lang, live=self.live, confirm=confirm)
         if not session:
-            problems = [Problem("studio session", t("session_opening", lang))] + problems
-        return (
-            cost_html(plan, quotes, lang, live=self.live, confirm=confirm),
-            gr.update(interactive=not problems),
-            _reason_html(_problem_text(problems, lang), session),
-        )
+            return cost, gr.skip(), gr.skip()
+        return cost, gr.update(interactive=not problems), _reason_html(_problem_text(problems, lang))
 
     # -- submitting ---------------------------------------------------------------------
     def generate(self, data: dict[Any, Any]) -> tuple[Any, ...]:

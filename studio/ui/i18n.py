@@ -142,7 +142,6 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "submitted": ("Submitted {n} job(s) for {total}", "已提交 {n} 个任务，共 {total}"),
     "submitted_offline": ("Submitted {n} job(s) (offline preview, would cost {total})", "已提交 {n} 个任务（离线预览，实际将花费 {total}）"),
     "no_session": ("This browser has no studio session yet; reload the page.", "本浏览器还没有工作室会话；请刷新页面。"),
-    "session_opening": ("opening this browser's studio session…", "正在打开本浏览器的工作室会话…"),
     # The multi-shot builder (studio.ui.shots).
     "shot_placeholder": ("e.g. wide shot, slow push-in: the harbour at dawn", "例如：广角镜头，缓慢推近：黎明时的港口"),
     "shot_dup": ("Duplicate", "复制"),
