@@ -74,6 +74,7 @@ def open_page(new_context: Callable[..., Any]) -> Callable[..., Any]:
     def make(app: StudioApp, look: Look = ONE_LOOK, *, ready: bool = True) -> Any:
         ctx = new_context(viewport={"width": look.width, "height": look.height}, locale=look.locale)
         page = ctx.new_page()
+        record_events(page)
         page.goto(app.url + "/", wait_until="load")
         if ready:
             wait_ready(page)
@@ -181,11 +182,31 @@ def figure_text(page: Any) -> str:
     return str(page.evaluate(FIGURE))
 
 
+def record_events(page: Any) -> None:
+    """Keep the page's server events (event id, what set it off, when sent and answered) in
+    ``page.events``, for a failure message to show in what order things happened."""
+    start = time.monotonic()
+    page.events = []
+
+    def note(kind: str, request: Any) -> None:
+        if "/run/predict" in request.url or "/queue/join" in request.url:
+            try:
+                body = json.loads(request.post_data or "{}")
+            except ValueError:
+                body = {}
+            page.events.append(f"{time.monotonic() - start:.2f}s {kind} fn={body.get('fn_index')} trigger={body.get('trigger_id')}")
+
+    page.on("request", lambda request: note("sent", request))
+    page.on("requestfinished", lambda request: note("answered", request))
+
+
 def wait_figure(page: Any, want: str, timeout: float = 10_000, what: str = "") -> None:
     try:
         page.wait_for_function(f"w => ({FIGURE})() === w", arg=want, timeout=timeout)
     except PlaywrightError:
-        pytest.fail(f"{what}: the page shows {figure_text(page)!r}, expected {want!r}")
+        boxes = page.evaluate("() => [...document.querySelectorAll('#duration input, #takes input')].map(i => i.type + '=' + i.value)")
+        events = "\n".join(getattr(page, "events", [])[-30:])
+        pytest.fail(f"{what}: the page shows {figure_text(page)!r}, expected {want!r}; boxes {boxes}; events:\n{events}")
 
 
 def toast_texts(page: Any) -> list[str]:
