@@ -21,9 +21,9 @@ from typing import Any, Iterator
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from studio.client.credentials import Token  # noqa: E402
 from studio.config import Settings  # noqa: E402
-from studio.credentials import Token  # noqa: E402
-from studio.service import Studio  # noqa: E402
+from studio.jobs.service import Studio  # noqa: E402
 
 TOKEN = "bench-token"
 

@@ -30,7 +30,7 @@ STUDIO_CHILD = """
 import asyncio, sys, time
 from pathlib import Path
 from studio.config import Settings
-from studio.http import HttpClient
+from studio.client.http import HttpClient
 url, out, go = sys.argv[1], Path(sys.argv[2]), sys.argv[3] == "1"
 async def main():
     http = HttpClient(Settings(data_dir=out, extra_download_hosts=("127.0.0.1",)), None)
@@ -50,7 +50,7 @@ CURL_FSYNC = "import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); os.fsync(f
 HTTP_ONLY = """
 import asyncio, sys, time
 import httpx
-from studio.http_transport import bulk_read_mounts
+from studio.client.http_transport import bulk_read_mounts
 async def main():
     mounts = bulk_read_mounts() if sys.argv[2] == "studio" else None  # else httpx's own transport
     async with httpx.AsyncClient(mounts=mounts, timeout=60) as client:

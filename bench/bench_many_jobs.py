@@ -14,8 +14,8 @@ from pathlib import Path
 
 from _harness import control, rss_mb, simulator, studio_for
 
-from studio.catalog import endpoint
-from studio.models import GenerationRequest
+from studio.domain.catalog import endpoint
+from studio.domain.models import GenerationRequest
 
 
 async def run(base: str, jobs: int, poll: float, data_dir: Path) -> dict[str, float]:

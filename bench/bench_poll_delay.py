@@ -15,8 +15,8 @@ from pathlib import Path
 
 from _harness import control, simulator, studio_for
 
-from studio.catalog import endpoint
-from studio.models import GenerationRequest
+from studio.domain.catalog import endpoint
+from studio.domain.models import GenerationRequest
 
 
 async def measure(base: str, interval: float, jobs: int, data_dir: Path) -> list[float]:

@@ -1,7 +1,7 @@
 """Stitching 8 clips of 15 s at 1080p: stream copy vs re-encode, side by side in one run.
 
 The clips are made once with the bundled ffmpeg (testsrc2 + a tone, H.264/AAC, 1920x1080,
-24 fps), then joined both ways with :func:`studio.stitch.stitch`.
+24 fps), then joined both ways with :func:`studio.media.stitch.stitch`.
 
     python bench/bench_stitch.py [--clips 8] [--seconds 15]
 """
@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from studio.render import probe, run_ffmpeg  # noqa: E402
-from studio.stitch import stitch  # noqa: E402
+from studio.media.render import probe, run_ffmpeg  # noqa: E402
+from studio.media.stitch import stitch  # noqa: E402
 
 
 def make_clip(path: Path, seconds: int, hue: int) -> None:

@@ -36,15 +36,15 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image  # noqa: E402
 
-from studio.catalog import find_endpoint  # noqa: E402
 from studio.cli import main  # noqa: E402
+from studio.client.credentials import Token  # noqa: E402
 from studio.config import Settings  # noqa: E402
-from studio.credentials import Token  # noqa: E402
+from studio.domain.catalog import find_endpoint  # noqa: E402
+from studio.domain.forms import Form  # noqa: E402
+from studio.domain.payload import request_from_input  # noqa: E402
 from studio.errors import StudioError  # noqa: E402
-from studio.forms import Form  # noqa: E402
-from studio.manager import JobManager  # noqa: E402
-from studio.payload import request_from_input  # noqa: E402
-from studio.service import Mode, Studio  # noqa: E402
+from studio.jobs.manager import JobManager  # noqa: E402
+from studio.jobs.service import Mode, Studio  # noqa: E402
 from studio.simulator import SimulatorConfig, SimulatorServer  # noqa: E402
 from studio.simulator.faults import DOWNLOAD_KINDS, GENERIC_KINDS, OPS, SUBMIT_KINDS  # noqa: E402
 

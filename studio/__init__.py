@@ -6,13 +6,29 @@ builder and the error tree. Submodules hold the details; nothing here does I/O a
 
 from __future__ import annotations
 
-from .catalog import ENDPOINTS, LIMITS, MODES, TIERS, Endpoint, Mode, Tier, endpoint, find_endpoint
-from .errors import ApiError, Problem, StudioError, ValidationError
-from .models import GenerationRequest, Shot
-from .payload import build_payload, payload_from_input, request_from_input
-from .pricing import ClipSpec, Quote, quote_clip, quote_request, quote_storyboard
-from .prompts import advise, multi_prompt_items, numbered_prompt
-from .validation import check_input, validate
+from studio.domain.catalog import (
+    ENDPOINTS,
+    LIMITS,
+    MODES,
+    TIERS,
+    Endpoint,
+    Mode,
+    Tier,
+    endpoint,
+    find_endpoint,
+)
+from studio.domain.models import GenerationRequest, Shot
+from studio.domain.payload import build_payload, payload_from_input, request_from_input
+from studio.domain.pricing import (
+    ClipSpec,
+    Quote,
+    quote_clip,
+    quote_request,
+    quote_storyboard,
+)
+from studio.domain.prompts import advise, multi_prompt_items, numbered_prompt
+from studio.domain.validation import check_input, validate
+from studio.errors import ApiError, Problem, StudioError, ValidationError
 
 __all__ = [
     "ENDPOINTS",

@@ -2,7 +2,7 @@
 
 All numbers live here as named defaults, each overridable from the environment, so no other
 module holds a timeout or a retry count. ``Settings`` never holds the API token; see
-:mod:`studio.credentials`.
+:mod:`studio.client.credentials`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 
-from .errors import ConfigError
+from studio.errors import ConfigError
 
 __all__ = [
     "Settings",
@@ -36,7 +36,7 @@ IMAGE_HOSTS = ("s3", "space", "url", "simulator")
 # AWS SigV4 presigned URLs live at most 7 days; under a minute is too short for a queued job.
 _S3_EXPIRES_RANGE = (60.0, 604800.0)
 # How long a job of each tier typically runs (seconds, running → done), for the progress bar
-# until the journal has finished jobs of that model to learn from (see studio.run_times).
+# until the journal has finished jobs of that model to learn from (see studio.jobs.run_times).
 # RunComfy publishes no times; third-party figures: 45-90 s (720p) and 90-200 s (1080p) for a
 # 5 s clip, 4K "several minutes" (docs/runcomfy-api.md §10).
 TYPICAL_RUN_SECONDS = {"standard": 90.0, "pro": 150.0, "4k": 300.0}

@@ -63,7 +63,7 @@ def one_line(text: str) -> str:
 
 # A shot's key after its list and position, e.g. ``shots[2].zoom`` (the key may be odd).
 _PATH_HEAD = re.compile(r"^[A-Za-z0-9_]+\[\d+\]\.")
-# A variant's label before the field it concerns, e.g. ``tier pro: duration`` (studio/variants.py).
+# A variant's label before the field it concerns, e.g. ``tier pro: duration`` (studio/domain/variants.py).
 _LABEL = re.compile(r"^[^\s:\"\\]+ [^\s:\"\\]+: ")
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 from typing import Any, Mapping
 
-from .config import Settings
-from .errors import ConfigError
-from .credentials import Token
+from studio.client.credentials import Token
+from studio.config import Settings
+from studio.errors import ConfigError
 
 __all__ = ["start_simulator", "simulator_options_from_env"]
 
@@ -51,8 +51,8 @@ def _start_on_previous_port(server_cls: Any, config: Any, data_dir: Any, host: s
 
 def start_simulator(settings: Settings, **config: Any) -> tuple[Any, Settings, Token]:
     """A started simulator, settings that point at it, and the token it accepts."""
-    from .simulator.config import SimulatorConfig
-    from .simulator.server import SimulatorServer
+    from studio.simulator.config import SimulatorConfig
+    from studio.simulator.server import SimulatorServer
 
     host = "127.0.0.1"
     # It fetches the images it is given, as RunComfy does, from its own loopback upload host.

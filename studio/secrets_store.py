@@ -1,7 +1,7 @@
 """The studio's own secrets, generated once and kept in the data folder.
 
 Two secrets belong to the web studio itself (never the RunComfy token, which is only ever read,
-see :mod:`studio.credentials`):
+see :mod:`studio.client.credentials`):
 
 - ``media`` signs the gallery's video, storyboard and recipe links (``STUDIO_MEDIA_SECRET``);
 - ``browser`` obscures what a browser keeps in ``gr.BrowserState`` (``STUDIO_BROWSER_SECRET``).

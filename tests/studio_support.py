@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from studio.client.credentials import Token
 from studio.config import Settings
-from studio.credentials import Token
-from studio.service import Studio
+from studio.jobs.service import Studio
 from studio.simulator import SimulatorConfig, SimulatorServer
 
 from .conftest import PUBLISHED_CATALOG

@@ -1,4 +1,4 @@
-"""Hard bounds on visitor values (studio.bounds) and their use in variants, scripts and storyboards.
+"""Hard bounds on visitor values (studio.domain.bounds) and their use in variants, scripts and storyboards.
 
 Each refusal names its field and the limit, and comes before anything is built: a billion takes
 or a thousand tiers never become a list of variants.
@@ -11,13 +11,13 @@ import math
 
 import pytest
 
-from studio import bounds
-from studio.catalog import endpoint
+from studio.domain import bounds
+from studio.domain.catalog import endpoint
+from studio.domain.forms import parse_script
+from studio.domain.models import GenerationRequest
+from studio.domain.storyboard import storyboard_from_json
+from studio.domain.variants import by_prompt, by_seed, by_tier, takes
 from studio.errors import ValidationError
-from studio.forms import parse_script
-from studio.models import GenerationRequest
-from studio.storyboard import storyboard_from_json
-from studio.variants import by_prompt, by_seed, by_tier, takes
 
 EP = endpoint("standard", "text-to-video")
 REQUEST = GenerationRequest(prompt="wide shot, a red lighthouse", duration=5)

@@ -4,13 +4,19 @@ from decimal import Decimal
 
 import pytest
 
-from studio.budget import BudgetExceeded, BudgetGuard, BudgetLimits, committed, drift
 from studio.config import Settings
+from studio.domain.forms import Form
 from studio.errors import ConfigError
-from studio.forms import Form
-from studio.journal import open_journal
-from studio.manager import JobManager
-from studio.service import Studio
+from studio.jobs.budget import (
+    BudgetExceeded,
+    BudgetGuard,
+    BudgetLimits,
+    committed,
+    drift,
+)
+from studio.jobs.journal import open_journal
+from studio.jobs.manager import JobManager
+from studio.jobs.service import Studio
 
 PRO_5S = Form(tier="pro", prompt="Wide shot of a harbour", duration=5)  # $0.56
 
@@ -74,7 +80,7 @@ def test_bad_cap_names_the_variable(value):
 
 
 def test_lending_the_operator_token_on_a_public_space(tmp_path):
-    from studio.credentials import Token
+    from studio.client.credentials import Token
     from studio.ui.server import lend_operator_token
 
     live = Studio(Settings(data_dir=tmp_path), Token("t", "test"))

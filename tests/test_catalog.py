@@ -4,9 +4,15 @@ from pathlib import Path
 
 import pytest
 
-from studio import catalog
-from studio.catalog import ENDPOINTS, LIMITS, endpoint, endpoint_ids, find_endpoint
-from studio.schema import field_for
+from studio.domain import catalog
+from studio.domain.catalog import (
+    ENDPOINTS,
+    LIMITS,
+    endpoint,
+    endpoint_ids,
+    find_endpoint,
+)
+from studio.domain.schema import field_for
 
 
 def test_six_endpoints_in_tier_and_mode_order():

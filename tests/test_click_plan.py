@@ -8,13 +8,20 @@ from decimal import Decimal
 
 import pytest
 
-from studio.catalog import endpoint
 from studio.config import Settings
+from studio.domain.catalog import endpoint
+from studio.domain.forms import Form, ShotRow, split_seconds
+from studio.domain.pricing import quote_request
 from studio.errors import ValidationError
-from studio.forms import Form, ShotRow, split_seconds
-from studio.pricing import quote_request
 from studio.ui.cost import cost_html, problem_html, total_of
-from studio.ui.plan import confirm_token, form_problems, needs_confirmation, plan_click, price_plan, refuse_unconfirmed
+from studio.ui.plan import (
+    confirm_token,
+    form_problems,
+    needs_confirmation,
+    plan_click,
+    price_plan,
+    refuse_unconfirmed,
+)
 
 FORM = Form(prompt="wide shot, slow push-in: a harbour at dawn", duration=5)
 
@@ -57,7 +64,7 @@ def test_the_price_is_the_sum_of_the_quotes_the_runner_records():
 
 
 def _request(form):
-    from studio.forms import form_to_request
+    from studio.domain.forms import form_to_request
 
     return form_to_request(form)
 

@@ -1,7 +1,6 @@
 """Settings from the environment."""
 
 import os
-
 from pathlib import Path
 
 import pytest

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from studio.journal import open_journal
+from studio.jobs.journal import open_journal
 
 from .sim_support import wait_until
 from .studio_support import child_env, sim, simulator, submits  # noqa: F401

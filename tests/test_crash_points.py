@@ -28,8 +28,8 @@ import random
 import signal
 import subprocess
 import sys
-import urllib.request
 import time
+import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -39,8 +39,8 @@ from typing import Any
 import av
 import pytest
 
-from studio.journal import JobRecord, open_journal
-from studio.runner import INTERRUPTED_SUBMIT
+from studio.jobs.journal import JobRecord, open_journal
+from studio.jobs.runner import INTERRUPTED_SUBMIT
 from studio.simulator import SimulatorConfig, SimulatorServer
 
 from .sim_support import free_port, wait_until

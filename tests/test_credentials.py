@@ -2,7 +2,7 @@
 
 import json
 
-from studio.credentials import resolve_token, token_file
+from studio.client.credentials import resolve_token, token_file
 
 
 def write_token(directory, value):

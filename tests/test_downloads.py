@@ -8,13 +8,18 @@ import httpx
 import pytest
 import trustme
 
-import studio.filewriter
-import studio.http_public
+import studio.client.http_public
+import studio.media.filewriter
+from studio.client.downloads import (
+    find_output_urls,
+    host_allowed,
+    safe_filename,
+    unique_path,
+)
+from studio.client.http import HttpClient
+from studio.client.http_transport import BulkReadTransport, bulk_read_mounts
 from studio.config import Settings
-from studio.downloads import find_output_urls, host_allowed, safe_filename, unique_path
 from studio.errors import DownloadError, NetworkError
-from studio.http import HttpClient
-from studio.http_transport import BulkReadTransport, bulk_read_mounts
 from studio.simulator import SimulatorConfig, SimulatorServer
 
 from .sim_support import free_port
@@ -134,8 +139,8 @@ async def test_plain_http_download_reads_big_pieces_and_lands_intact(sim, tmp_pa
 async def test_plain_http_download_is_fsynced_before_it_is_renamed(sim, tmp_path, monkeypatch):
     events: list[str] = []
     fsync, replace = os.fsync, os.replace
-    monkeypatch.setattr(studio.filewriter.os, "fsync", lambda fd: (events.append("fsync"), fsync(fd))[1])
-    monkeypatch.setattr(studio.http_public.os, "replace", lambda a, b: (events.append("replace"), replace(a, b))[1])
+    monkeypatch.setattr(studio.media.filewriter.os, "fsync", lambda fd: (events.append("fsync"), fsync(fd))[1])
+    monkeypatch.setattr(studio.client.http_public.os, "replace", lambda a, b: (events.append("replace"), replace(a, b))[1])
     async with _client() as http:
         await http.download(f"{sim.base_url}/files/blob/{9 * MiB}.bin", tmp_path, allowed=lambda u: True)
     assert events == ["fsync", "replace", "fsync"]  # the file, then the rename, then its directory
@@ -221,7 +226,7 @@ async def test_a_failing_disk_write_surfaces_and_the_partial_is_deleted(sim, tmp
     def disk_full(self, batch, sync):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(studio.filewriter.FileWriter, "_write", disk_full)
+    monkeypatch.setattr(studio.media.filewriter.FileWriter, "_write", disk_full)
     async with _client() as http:
         with pytest.raises(OSError, match="No space left"):
             await http.download(f"{sim.base_url}/files/blob/{9 * MiB}.bin", tmp_path, allowed=lambda u: True)
@@ -375,7 +380,7 @@ async def test_pinned_https_probe_checks_the_certificate_against_the_host_name(t
 
 async def test_a_killed_downloads_partial_is_removed_but_a_live_one_is_kept(sim, tmp_path):
     """Partials are locked by their writer: a dead writer's leftover goes, a live one stays."""
-    from studio.filewriter import open_partial
+    from studio.media.filewriter import open_partial
 
     name = f"{2 * MiB}.bin"
     dead, handle = open_partial(tmp_path, name)

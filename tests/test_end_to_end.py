@@ -6,10 +6,10 @@ from decimal import Decimal
 import av
 import pytest
 
-from studio.catalog import find_endpoint
+from studio.domain.catalog import find_endpoint
+from studio.domain.payload import request_from_input
 from studio.errors import JobFailed, JobTimeout
-from studio.payload import request_from_input
-from studio.runner import INTERRUPTED_SUBMIT, submit_abandoned
+from studio.jobs.runner import INTERRUPTED_SUBMIT, submit_abandoned
 
 from .skill_examples import SKILL_EXAMPLES
 from .studio_support import downloads_carried_token, sim, simulator, studio_for, submits  # noqa: F401
@@ -206,7 +206,7 @@ async def test_an_unreachable_image_url_is_refused_before_paying(sim, tmp_path):
 
 
 def test_balance_is_shown_in_live_mode_only(sim, tmp_path):
-    from studio.manager import JobManager
+    from studio.jobs.manager import JobManager
 
     manager = JobManager(studio_for(sim, tmp_path)).start()
     try:

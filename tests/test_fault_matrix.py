@@ -99,7 +99,7 @@ def test_ambiguous_submit_is_recorded_as_unknown(monkeypatch, sim, tmp_path, cap
     code, _ = run_cli(monkeypatch, sim, tmp_path)
     assert code == 69
     assert "not retried" in capsys.readouterr().err
-    from studio.journal import open_journal
+    from studio.jobs.journal import open_journal
 
     journal = open_journal(tmp_path / "home" / "journal.sqlite3")
     [row] = journal.find()

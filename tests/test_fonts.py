@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageDraw
 
-from studio import fonts, render_cards
-from studio.render import Card, render_animatic
+from studio.media import fonts, render_cards
+from studio.media.render import Card, render_animatic
 
 ZH = "黎明时的港口，水面上薄雾弥漫"
 ZH_OTHER = "海鸥在渔船上空盘旋，渔夫收网"  # as many characters, different ones
@@ -88,7 +88,7 @@ def _renderer_picks_fonts_by_text() -> bool:
 
 
 def test_an_animatic_card_draws_a_chinese_prompt(cjk: fonts.FontFace) -> None:
-    require(None if _renderer_picks_fonts_by_text() else "studio.render_cards.load_font does not choose its font by the text yet (wire studio.fonts.load_font)")
+    require(None if _renderer_picks_fonts_by_text() else "studio.media.render_cards.load_font does not choose its font by the text yet (wire studio.media.fonts.load_font)")
     size = (640, 360)
     blank = render_cards.draw_card("镜头 1/1 · 0–5 秒", "", size)
     one = render_cards.draw_card("镜头 1/1 · 0–5 秒", ZH, size)
@@ -100,7 +100,7 @@ def test_an_animatic_card_draws_a_chinese_prompt(cjk: fonts.FontFace) -> None:
 
 
 def test_a_chinese_animatic_renders(cjk: fonts.FontFace, tmp_path: Path) -> None:
-    require(None if _renderer_picks_fonts_by_text() else "studio.render_cards.load_font does not choose its font by the text yet (wire studio.fonts.load_font)")
+    require(None if _renderer_picks_fonts_by_text() else "studio.media.render_cards.load_font does not choose its font by the text yet (wire studio.media.fonts.load_font)")
     import av
 
     out = tmp_path / "zh.mp4"

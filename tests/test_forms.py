@@ -2,7 +2,7 @@
 
 import pytest
 
-from studio.forms import (
+from studio.domain.forms import (
     Form,
     ShotRow,
     add_shot,
@@ -13,7 +13,7 @@ from studio.forms import (
     request_to_form,
     with_camera,
 )
-from studio.models import Shot
+from studio.domain.models import Shot
 
 A, B, C = ShotRow("a", 2), ShotRow("b", 3), ShotRow("c", 4)
 

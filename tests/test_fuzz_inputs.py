@@ -32,20 +32,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from studio.catalog import ENDPOINTS, endpoint_ids, find_endpoint
 from studio.cli import main
+from studio.domain.catalog import ENDPOINTS, endpoint_ids, find_endpoint
+from studio.domain.forms import form_to_request, request_to_form
+from studio.domain.models import CONCEPTS
+from studio.domain.payload import payload_from_input
+from studio.domain.recipes import JOB_KIND, STORYBOARD_KIND, VERSION, read_recipe_text
+from studio.domain.schema import CONCEPT_FIELDS
+from studio.domain.storyboard import Storyboard
+from studio.domain.storyboard import quote as quote_board
+from studio.domain.validation import check_input
+from studio.domain.vocabulary import KEY_TO_CONCEPT
 from studio.errors import Problem, UploadError, ValidationError
-from studio.forms import form_to_request, request_to_form
 from studio.images import PreparedImage, prepare_image
-from studio.models import CONCEPTS
-from studio.payload import payload_from_input
-from studio.recipes import JOB_KIND, STORYBOARD_KIND, VERSION, read_recipe_text
-from studio.storyboard import Storyboard
-from studio.storyboard import quote as quote_board
-from studio.schema import CONCEPT_FIELDS
 from studio.simulator.schema_check import check_body
-from studio.validation import check_input
-from studio.vocabulary import KEY_TO_CONCEPT
 
 FUZZ = dict(
     deadline=None,

@@ -8,9 +8,9 @@ from html import unescape
 
 import pytest
 
-from studio.catalog import Rates
+from studio.domain.catalog import Rates
 from studio.errors import ValidationError
-from studio.journal import JobRecord
+from studio.jobs.journal import JobRecord
 from studio.ui.gallery_view import (
     StoryFilm,
     gallery,

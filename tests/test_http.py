@@ -3,7 +3,9 @@
 import httpx
 import pytest
 
-from studio.api import RunComfyApi
+from studio.client.api import RunComfyApi
+from studio.client.http import HttpClient
+from studio.client.job_states import Queued, Succeeded
 from studio.config import Settings
 from studio.errors import (
     ApiError,
@@ -17,8 +19,6 @@ from studio.errors import (
     SubmitUnknown,
     Unprocessable,
 )
-from studio.http import HttpClient
-from studio.job_states import Queued, Succeeded
 
 API = "https://model-api.runcomfy.net/v1"
 TOKEN = "tok-0123456789abcdef"

@@ -6,9 +6,9 @@ import httpx
 import pytest
 from PIL import Image
 
+from studio.client.http import HttpClient
 from studio.config import Settings
 from studio.errors import ConfigError, UploadError
-from studio.http import HttpClient
 from studio.images import (
     NO_HOST_HINT,
     ImageHost,

@@ -11,11 +11,14 @@ import httpx
 import pytest
 from PIL import Image
 
-from studio.api import RunComfyApi
+from studio.client.api import RunComfyApi
+from studio.client.http import HttpClient
+from studio.client.job_states import Failed, Succeeded
 from studio.config import Settings
+from studio.domain.catalog import endpoint
+from studio.domain.models import GenerationRequest
+from studio.domain.validation import validate
 from studio.errors import ApiError, UploadError
-from studio.http import HttpClient
-from studio.catalog import endpoint
 from studio.images import (
     PreparedImage,
     SimulatorHost,
@@ -24,10 +27,7 @@ from studio.images import (
     prepare_image,
     publish_checked,
 )
-from studio.models import GenerationRequest
-from studio.job_states import Failed, Succeeded
 from studio.simulator import SimulatorConfig, SimulatorServer
-from studio.validation import validate
 
 I2V = "kling/kling-3.0/standard/image-to-video"
 LOOPBACK = ("127.0.0.1",)

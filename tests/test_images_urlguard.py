@@ -12,14 +12,14 @@ import httpx
 import pytest
 from PIL import Image
 
-from studio.catalog import endpoint as endpoint_for
+from studio.client.http import HttpClient
 from studio.config import Settings
+from studio.domain.catalog import endpoint as endpoint_for
+from studio.domain.models import GenerationRequest
+from studio.domain.validation import check_image_url, check_input, validate
 from studio.errors import NetworkError, UploadError
-from studio.http import HttpClient
 from studio.images import check_public_image
 from studio.images.urlguard import address_problem, system_resolver, vet_url
-from studio.models import GenerationRequest
-from studio.validation import check_image_url, check_input, validate
 
 PUBLIC_IP = "93.184.216.34"
 DNS = {

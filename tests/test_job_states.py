@@ -4,8 +4,16 @@ from decimal import Decimal
 
 import pytest
 
+from studio.client.job_states import (
+    Cancelled,
+    Failed,
+    Queued,
+    Running,
+    Succeeded,
+    parse_state,
+    valid_request_id,
+)
 from studio.errors import ApiError
-from studio.job_states import Cancelled, Failed, Queued, Running, Succeeded, parse_state, valid_request_id
 
 
 @pytest.mark.parametrize(

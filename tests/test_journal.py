@@ -4,8 +4,8 @@ import sqlite3
 
 import pytest
 
-from studio.journal import open_journal
-from studio.journal.sqlite import MIGRATIONS
+from studio.jobs.journal import open_journal
+from studio.jobs.journal.sqlite import MIGRATIONS
 
 
 @pytest.fixture
@@ -68,13 +68,12 @@ def test_migrations_are_recorded_once(tmp_path):
 def test_many_processes_opening_a_new_journal_at_once(tmp_path):
     import subprocess
     import sys
-
     import time
 
     path = tmp_path / "race.sqlite3"
     start = time.time() + 2.0  # all processes open the journal at the same instant
     code = (
-        "import time; from pathlib import Path; from studio.journal import open_journal\n"
+        "import time; from pathlib import Path; from studio.jobs.journal import open_journal\n"
         f"while time.time() < {start}: pass\n"
         f"open_journal(Path({str(path)!r})).close()"
     )

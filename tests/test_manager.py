@@ -3,10 +3,10 @@
 import pytest
 
 from studio.config import Settings
+from studio.domain.forms import Form
 from studio.errors import ValidationError
-from studio.forms import Form
-from studio.manager import JobManager, owner_id
-from studio.service import Studio
+from studio.jobs.manager import JobManager, owner_id
+from studio.jobs.service import Studio
 
 
 @pytest.fixture

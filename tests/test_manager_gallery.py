@@ -5,12 +5,12 @@ from pathlib import Path
 import pytest
 
 from studio.config import TYPICAL_RUN_SECONDS, Settings
+from studio.domain.forms import Form
 from studio.errors import ValidationError
-from studio.forms import Form
-from studio.journal import JobRecord
-from studio.manager import JobManager
-from studio.run_times import learned_run_seconds, typical_run_seconds
-from studio.service import Studio
+from studio.jobs.journal import JobRecord
+from studio.jobs.manager import JobManager
+from studio.jobs.run_times import learned_run_seconds, typical_run_seconds
+from studio.jobs.service import Studio
 from studio.ui.gallery_view import gallery, gallery_action
 from studio.ui.present import spend_text
 

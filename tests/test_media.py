@@ -4,7 +4,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from studio.journal import open_journal
+from studio.jobs.journal import open_journal
 from studio.ui.media import MediaSigner, media_route
 
 

@@ -2,11 +2,11 @@
 
 import pytest
 
-from studio.catalog import ENDPOINTS, endpoint, find_endpoint
+from studio.domain.catalog import ENDPOINTS, endpoint, find_endpoint
+from studio.domain.models import GenerationRequest, Shot
+from studio.domain.payload import build_payload, payload_from_input
+from studio.domain.prompts import IDENTITY_ANCHOR
 from studio.errors import ValidationError
-from studio.models import GenerationRequest, Shot
-from studio.payload import build_payload, payload_from_input
-from studio.prompts import IDENTITY_ANCHOR
 
 from .skill_examples import IMAGE, SKILL_EXAMPLES
 

@@ -3,8 +3,8 @@
 import re
 from decimal import Decimal
 
-from studio.journal import JobRecord
-from studio.manager import LiveState
+from studio.jobs.journal import JobRecord
+from studio.jobs.manager import LiveState
 from studio.ui.present import job_cards, job_progress, spend_text
 
 STANDARD_T2V = "kling/kling-3.0/standard/text-to-video"

@@ -2,9 +2,16 @@ from decimal import Decimal
 
 import pytest
 
-from studio.catalog import ENDPOINTS, endpoint
-from studio.models import GenerationRequest
-from studio.pricing import ClipSpec, format_usd, quote_clip, quote_request, quote_storyboard, usd_text
+from studio.domain.catalog import ENDPOINTS, endpoint
+from studio.domain.models import GenerationRequest
+from studio.domain.pricing import (
+    ClipSpec,
+    format_usd,
+    quote_clip,
+    quote_request,
+    quote_storyboard,
+    usd_text,
+)
 
 RATES = {"standard": ("0.084", "0.126"), "pro": ("0.112", "0.168"), "4k": ("0.42", "0.42")}
 

@@ -4,10 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from studio.catalog import endpoint
-from studio.models import GenerationRequest, Shot
-from studio.pricing import quote_request
-from studio.prompts import (
+from studio.domain.catalog import endpoint
+from studio.domain.models import GenerationRequest, Shot
+from studio.domain.pricing import quote_request
+from studio.domain.prompts import (
     CAMERA_MOVES,
     IDENTITY_ANCHOR,
     advise,

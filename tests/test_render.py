@@ -10,9 +10,9 @@ import av
 import pytest
 from PIL import Image, ImageStat
 
-from studio import render, render_cards
 from studio.errors import StudioError
-from studio.render import (
+from studio.media import render, render_cards
+from studio.media.render import (
     Card,
     RenderError,
     VideoInfo,
@@ -31,7 +31,7 @@ RATIOS = {"16:9": 16 / 9, "9:16": 9 / 16, "1:1": 1.0}
 
 
 def pyav_facts(path: Path) -> dict[str, object]:
-    """Duration, size, codecs and frame count, read with PyAV (independent of studio.render.probe)."""
+    """Duration, size, codecs and frame count, read with PyAV (independent of studio.media.render.probe)."""
     with av.open(str(path)) as container:
         video = container.streams.video[0]
         return {

@@ -1,11 +1,16 @@
 """The retry policy, table-driven."""
 
-from email.utils import format_datetime
 from datetime import datetime, timezone
+from email.utils import format_datetime
 
 import pytest
 
-from studio.retry import backoff_delay, parse_retry_after, retry_delay, should_retry
+from studio.client.retry import (
+    backoff_delay,
+    parse_retry_after,
+    retry_delay,
+    should_retry,
+)
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,8 @@ import json
 import pytest
 
 from studio.cli import main
+from studio.client.job_states import Failed, Succeeded, parse_state
 from studio.errors import ApiError, Unprocessable, error_for_status
-from studio.job_states import Failed, Succeeded, parse_state
 
 from .conftest import PUBLISHED_CATALOG
 from .studio_support import cli_env, sim, simulator, submits  # noqa: F401 (fixtures)

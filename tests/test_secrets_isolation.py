@@ -24,10 +24,10 @@ import pytest
 import uvicorn
 from gradio_client import Client
 
+from studio.client.credentials import Token
 from studio.config import Settings
-from studio.credentials import Token
-from studio.manager import owner_id
-from studio.service import Studio
+from studio.jobs.manager import owner_id
+from studio.jobs.service import Studio
 from studio.simulator import SimulatorConfig, SimulatorServer
 from studio.ui import create_server
 from studio.ui.media import MediaSigner
@@ -151,7 +151,7 @@ def test_token_and_visitor_key_never_leave_the_api_calls(tmp_path, caplog, media
     logs = "\n".join(f"{r.name} {r.levelname} {r.getMessage()}" for r in caplog.records) + caplog.text
     # The capture really saw the studio at work (one INFO line per request, DEBUG included).
     loggers = {r.name for r in caplog.records}
-    assert {"studio.http"} <= loggers and any(r.levelno == logging.DEBUG for r in caplog.records), loggers
+    assert {"studio.client.http"} <= loggers and any(r.levelno == logging.DEBUG for r in caplog.records), loggers
     for secret in (SECRET, VISITOR_KEY, WRONG_KEY):
         assert secret not in logs
         assert secret not in answers

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from studio.catalog import endpoint
 from studio.cli import simulator_cmd
+from studio.domain.catalog import endpoint
 from studio.simulator.config import SimulatorConfig
 from studio.simulator.gateway import classify
 from studio.simulator.jobs import JobStore, NotOwner, UnknownJob

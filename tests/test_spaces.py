@@ -33,12 +33,12 @@ from packaging.version import Version
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
+from studio.client.http import HttpClient
 from studio.config import Settings
 from studio.errors import ConfigError
-from studio.http import HttpClient
-from studio.publisher import Publisher
+from studio.jobs.publisher import Publisher
+from studio.jobs.service import Studio
 from studio.secrets_store import LEGACY_BROWSER_SECRET, load_secrets
-from studio.service import Studio
 from studio.ui import create_server
 from studio.ui.server import published_images_folder
 from studio.ui.space import listen_address, storage_warning

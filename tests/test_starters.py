@@ -1,9 +1,9 @@
 import pytest
 
-from studio.catalog import endpoint
-from studio.models import GenerationRequest
-from studio.starters import platforms, starters
-from studio.validation import validate
+from studio.domain.catalog import endpoint
+from studio.domain.models import GenerationRequest
+from studio.domain.starters import platforms, starters
+from studio.domain.validation import validate
 
 
 @pytest.mark.parametrize("starter", starters(), ids=lambda s: s.name)

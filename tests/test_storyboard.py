@@ -12,14 +12,20 @@ import av
 import numpy as np
 import pytest
 
-from studio.catalog import endpoint
 from studio.config import Settings
+from studio.domain.catalog import endpoint
+from studio.domain.models import Shot
+from studio.domain.storyboard import (
+    Storyboard,
+    plan,
+    quote,
+    split,
+    storyboard_from_json,
+)
 from studio.errors import ValidationError
-from studio.models import Shot
-from studio.publisher import Publisher
-from studio.service import Studio
-from studio.storyboard import Storyboard, plan, quote, split, storyboard_from_json
-from studio.storyboard_run import StoryboardRunner
+from studio.jobs.publisher import Publisher
+from studio.jobs.service import Studio
+from studio.jobs.storyboard_run import StoryboardRunner
 
 from .sim_support import wait_until
 
@@ -132,7 +138,7 @@ def test_killed_storyboard_resumes_without_repaying(tmp_path):
 
 
 def _rows(tmp_path):
-    from studio.journal import open_journal
+    from studio.jobs.journal import open_journal
 
     path = tmp_path / "home" / "journal.sqlite3"
     if not path.exists():

@@ -19,8 +19,12 @@ import gradio as gr
 import pytest
 from PIL import Image
 
-from studio import bounds
-from studio.catalog import endpoint
+from studio.domain import bounds
+from studio.domain.catalog import endpoint
+from studio.domain.forms import Form, ShotRow, form_to_request, parse_script
+from studio.domain.models import Shot
+from studio.domain.storyboard import Storyboard, plan, storyboard_from_json
+from studio.domain.validation import check_input, validate
 from studio.errors import (
     ApiError,
     Problem,
@@ -29,17 +33,13 @@ from studio.errors import (
     ValidationError,
     error_for_status,
 )
-from studio.forms import Form, ShotRow, form_to_request, parse_script
 from studio.images.decode import load_image
 from studio.images.geometry import match_problem, size_problems
-from studio.models import Shot
-from studio.storyboard import Storyboard, plan, storyboard_from_json
 from studio.ui import translate
 from studio.ui.guard import StudioBlocks, request_lang, value_problem
 from studio.ui.i18n import t
 from studio.ui.lang import current_lang, set_lang
 from studio.ui.messages import friendly
-from studio.validation import check_input, validate
 
 # Latin words a Chinese message may keep: names of products, formats and units, and the
 # values the inputs below typed (the visitor's own words come back as they wrote them).
@@ -75,7 +75,7 @@ IMG = "https://img.example.com/a.png"
 
 # Each entry makes the real domain refuse something a visitor (page, API or recipe) can send.
 DOMAIN: list[Callable[[], Any]] = [
-    # studio.validation, through the JSON vocabulary
+    # studio.domain.validation, through the JSON vocabulary
     *[
         (lambda data=data, ep=ep: check_input(data, ep)[1])
         for data, ep in [
@@ -122,7 +122,7 @@ DOMAIN: list[Callable[[], Any]] = [
             Form(mode="image-to-video", prompt="x"),
         )
     ],
-    # studio.bounds
+    # studio.domain.bounds
     lambda: bounds.whole_number("xyz", "takes", 1, 8),
     lambda: bounds.whole_number(12, "takes", 1, 8),
     lambda: bounds.whole_number(10**20, "clip length", 3, 15),
@@ -139,7 +139,7 @@ DOMAIN: list[Callable[[], Any]] = [
     lambda: bounds.choice_list(["pro"] * 20, "A/B tiers", ("standard", "pro", "4k")),
     lambda: bounds.choice_list(["zz"], "A/B tiers", ("standard", "pro", "4k")),
     lambda: bounds.jobs_per_action([("tiers", 3), ("prompts", 2), ("takes", 8)]),
-    # studio.forms (the storyboard script) and studio.storyboard
+    # studio.domain.forms (the storyboard script) and studio.domain.storyboard
     lambda: parse_script("xyz"),
     lambda: parse_script("qq | wide | the sea"),
     lambda: parse_script("5 | wide |  "),
@@ -341,7 +341,7 @@ def test_a_refused_value_is_refused_in_the_events_language() -> None:
 
 
 def test_budget_refusals_read_as_chinese() -> None:
-    from studio.pricing import format_usd
+    from studio.domain.pricing import format_usd
 
     for english in (
         f"this clip costs {format_usd(Decimal('1.26'))}; this session has spent $4.00 of its $5.00 cap, so it would reach $5.26",
@@ -355,7 +355,7 @@ def test_budget_refusals_read_as_chinese() -> None:
 def test_every_field_of_the_page_has_a_chinese_name(tmp_path: Path) -> None:
     """Each input the page's events read (new controls included) is named in Chinese when refused."""
     from studio.config import Settings
-    from studio.service import Studio
+    from studio.jobs.service import Studio
     from studio.ui import create_server
     from studio.ui.guard import field_name
 

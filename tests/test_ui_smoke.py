@@ -10,7 +10,7 @@ import uvicorn
 from gradio_client import Client
 
 from studio.config import Settings
-from studio.service import Studio
+from studio.jobs.service import Studio
 from studio.ui import create_server
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from studio.catalog import ENDPOINTS, endpoint
-from studio.validation import check_input
+from studio.domain.catalog import ENDPOINTS, endpoint
+from studio.domain.validation import check_input
 
 T2V = endpoint("pro", "text-to-video")
 I2V = endpoint("pro", "image-to-video")

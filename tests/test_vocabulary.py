@@ -2,8 +2,8 @@
 
 import pytest
 
-from studio.models import GenerationRequest, Shot
-from studio.vocabulary import parse_request
+from studio.domain.models import GenerationRequest, Shot
+from studio.domain.vocabulary import parse_request
 
 IMG = "https://img.example.com/a.png"
 END = "https://img.example.com/b.png"

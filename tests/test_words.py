@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from studio.catalog import MODES, TIERS, endpoint
-from studio.tier_hints import needs_tier
+from studio.domain.catalog import MODES, TIERS, endpoint
+from studio.domain.tier_hints import needs_tier
 from studio.ui import words
 from studio.ui.i18n import I18N, TEXT, bilingual, t
 
@@ -91,7 +91,7 @@ def test_end_frame_note_and_switch() -> None:
 
 
 def test_sample_and_platform_names_in_chinese() -> None:
-    from studio.starters import platforms, starters
+    from studio.domain.starters import platforms, starters
 
     names = [s.name for s in starters()] + [p.name for p in platforms()]
     allowed = ALLOWED | {"Reels", "TikTok", "YouTube"}

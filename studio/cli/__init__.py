@@ -12,9 +12,9 @@ import argparse
 import sys
 from typing import NoReturn, Sequence
 
-from ..errors import one_line
-from . import jobs, offline, projects, simulator_cmd
-from .exits import USAGE, CliError
+from studio.cli import jobs, offline, projects, simulator_cmd
+from studio.cli.exits import USAGE, CliError
+from studio.errors import one_line
 
 __all__ = ["main", "build_parser"]
 

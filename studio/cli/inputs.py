@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .exits import DATAERR, CliError
+from studio.cli.exits import DATAERR, CliError
 
 __all__ = ["read_input"]
 

@@ -16,8 +16,20 @@ import sys
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
-from ..config import Settings
-from ..errors import (
+from studio.cli.exits import (
+    DATAERR,
+    FAILED,
+    NOPERM,
+    OK,
+    TEMPFAIL,
+    UNAVAILABLE,
+    USAGE,
+    CliError,
+)
+from studio.cli.offline import load_request
+from studio.client.job_states import Queued, Running, Succeeded
+from studio.config import Settings
+from studio.errors import (
     ApiError,
     AuthError,
     ConfigError,
@@ -34,12 +46,9 @@ from ..errors import (
     ValidationError,
     one_line,
 )
-from ..job_states import Queued, Running, Succeeded
-from ..journal import JobRecord
-from ..runner import Interrupted, Progress
-from ..service import Studio
-from .exits import DATAERR, FAILED, NOPERM, OK, TEMPFAIL, UNAVAILABLE, USAGE, CliError
-from .offline import load_request
+from studio.jobs.journal import JobRecord
+from studio.jobs.runner import Interrupted, Progress
+from studio.jobs.service import Studio
 
 __all__ = ["register", "exit_code_for"]
 

@@ -7,13 +7,13 @@ import json
 import sys
 from typing import Any
 
-from ..catalog import Endpoint, endpoint_ids, find_endpoint
-from ..errors import ValidationError
-from ..payload import build_payload, request_from_input
-from ..pricing import ROUNDING_RULE, quote_request
-from ..prompts import advise
-from .exits import DATAERR, OK, USAGE, CliError
-from .inputs import read_input
+from studio.cli.exits import DATAERR, OK, USAGE, CliError
+from studio.cli.inputs import read_input
+from studio.domain.catalog import Endpoint, endpoint_ids, find_endpoint
+from studio.domain.payload import build_payload, request_from_input
+from studio.domain.pricing import ROUNDING_RULE, quote_request
+from studio.domain.prompts import advise
+from studio.errors import ValidationError
 
 __all__ = ["register", "resolve_endpoint", "load_request"]
 

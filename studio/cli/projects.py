@@ -15,17 +15,17 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from ..errors import StudioError, ValidationError
-from ..pricing import quote_request
-from ..publisher import Publisher
-from ..recipes import job_recipe, read_recipe
-from ..storyboard import Storyboard, plan, quote, storyboard_from_json
-from ..storyboard_run import StoryboardRunner
-from ..variants import by_prompt, by_seed, by_tier, quote_variants, takes
-from .exits import DATAERR, FAILED, OK, USAGE, CliError
-from .inputs import read_input
-from .jobs import _Reporter, _run_async, exit_code_for
-from .offline import load_request
+from studio.cli.exits import DATAERR, FAILED, OK, USAGE, CliError
+from studio.cli.inputs import read_input
+from studio.cli.jobs import _Reporter, _run_async, exit_code_for
+from studio.cli.offline import load_request
+from studio.domain.pricing import quote_request
+from studio.domain.recipes import job_recipe, read_recipe
+from studio.domain.storyboard import Storyboard, plan, quote, storyboard_from_json
+from studio.domain.variants import by_prompt, by_seed, by_tier, quote_variants, takes
+from studio.errors import StudioError, ValidationError
+from studio.jobs.publisher import Publisher
+from studio.jobs.storyboard_run import StoryboardRunner
 
 __all__ = ["register"]
 

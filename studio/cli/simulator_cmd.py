@@ -13,14 +13,14 @@ __all__ = ["register"]
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..simulator.server import serve
+    from studio.simulator.server import serve
 
     return serve(args)
 
 
 def register(commands: Any) -> None:
     """Add the ``simulator`` command to the ``python -m studio`` sub-command parser."""
-    from ..simulator.server import add_arguments
+    from studio.simulator.server import add_arguments
 
     p = commands.add_parser(
         "simulator",

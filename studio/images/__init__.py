@@ -17,12 +17,19 @@ Every refusal is an :class:`~studio.errors.UploadError` whose message starts wit
 
 from __future__ import annotations
 
-from .fetchcheck import check_public_image
-from .hosts import NO_HOST_HINT, ImageHost, PastedUrlHost, SimulatorHost, host_from_settings, publish_checked
-from .prepare import Fit, PreparedImage, Role, prepare_image
-from .s3host import S3Host
-from .spacehost import SpaceHost
-from .urlguard import Resolver, system_resolver
+from studio.images.fetchcheck import check_public_image
+from studio.images.hosts import (
+    NO_HOST_HINT,
+    ImageHost,
+    PastedUrlHost,
+    SimulatorHost,
+    host_from_settings,
+    publish_checked,
+)
+from studio.images.prepare import Fit, PreparedImage, Role, prepare_image
+from studio.images.s3host import S3Host
+from studio.images.spacehost import SpaceHost
+from studio.images.urlguard import Resolver, system_resolver
 
 __all__ = [
     "PreparedImage",

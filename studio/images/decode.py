@@ -17,9 +17,9 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from ..errors import UploadError
-from .limits import ACCEPTED_FORMATS, MAX_INPUT_BYTES, MAX_PIXELS, mb
-from .sniff import HEAD_BYTES, refusal, sniff
+from studio.errors import UploadError
+from studio.images.limits import ACCEPTED_FORMATS, MAX_INPUT_BYTES, MAX_PIXELS, mb
+from studio.images.sniff import HEAD_BYTES, refusal, sniff
 
 __all__ = ["Decoded", "load_image"]
 

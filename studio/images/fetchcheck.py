@@ -16,12 +16,12 @@ from urllib.parse import urljoin
 
 from PIL import Image
 
-from ..errors import NetworkError, UploadError
-from ..http import HttpClient
-from .geometry import size_problems
-from .limits import ACCEPTED_FORMATS, MAX_CHECK_REDIRECTS, MAX_PIXELS, mb
-from .sniff import refusal, sniff
-from .urlguard import Resolver, vet_url
+from studio.client.http import HttpClient
+from studio.errors import NetworkError, UploadError
+from studio.images.geometry import size_problems
+from studio.images.limits import ACCEPTED_FORMATS, MAX_CHECK_REDIRECTS, MAX_PIXELS, mb
+from studio.images.sniff import refusal, sniff
+from studio.images.urlguard import Resolver, vet_url
 
 __all__ = ["check_public_image"]
 

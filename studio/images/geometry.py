@@ -12,7 +12,7 @@ from math import gcd
 
 from PIL import Image
 
-from .limits import MATCH_TOLERANCE, MAX_ASPECT, MIN_SHORT_SIDE
+from studio.images.limits import MATCH_TOLERANCE, MAX_ASPECT, MIN_SHORT_SIDE
 
 __all__ = ["parse_ratio", "ratio_text", "crop_to", "pad_to", "size_problems", "match_problem", "PAD_COLOUR"]
 

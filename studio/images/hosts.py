@@ -14,14 +14,14 @@ from __future__ import annotations
 import secrets
 from typing import Protocol, runtime_checkable
 
-from ..config import Settings
-from ..errors import NetworkError, ConfigError, UploadError
-from ..http import HttpClient
-from .fetchcheck import check_public_image
-from .prepare import PreparedImage
-from .s3host import S3Host
-from .spacehost import SpaceHost, public_base
-from .urlguard import Resolver
+from studio.client.http import HttpClient
+from studio.config import Settings
+from studio.errors import ConfigError, NetworkError, UploadError
+from studio.images.fetchcheck import check_public_image
+from studio.images.prepare import PreparedImage
+from studio.images.s3host import S3Host
+from studio.images.spacehost import SpaceHost, public_base
+from studio.images.urlguard import Resolver
 
 __all__ = [
     "ImageHost",

@@ -20,10 +20,17 @@ from typing import Literal
 
 from PIL import Image
 
-from ..errors import UploadError
-from .decode import load_image
-from .geometry import crop_to, match_problem, pad_to, parse_ratio, ratio_text, size_problems
-from .limits import JPEG_QUALITIES, MAX_ASPECT, MAX_OUTPUT_BYTES, mb
+from studio.errors import UploadError
+from studio.images.decode import load_image
+from studio.images.geometry import (
+    crop_to,
+    match_problem,
+    pad_to,
+    parse_ratio,
+    ratio_text,
+    size_problems,
+)
+from studio.images.limits import JPEG_QUALITIES, MAX_ASPECT, MAX_OUTPUT_BYTES, mb
 
 __all__ = ["PreparedImage", "prepare_image", "Role", "Fit"]
 

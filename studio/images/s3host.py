@@ -13,10 +13,10 @@ import asyncio
 import secrets
 from typing import Any
 
-from ..config import Settings
-from ..errors import ConfigError, UploadError
-from ..validation import host_allowed
-from .prepare import PreparedImage
+from studio.config import Settings
+from studio.domain.validation import host_allowed
+from studio.errors import ConfigError, UploadError
+from studio.images.prepare import PreparedImage
 
 __all__ = ["S3Host", "KEY_PREFIX"]
 

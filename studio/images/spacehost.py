@@ -17,10 +17,10 @@ import shutil
 from pathlib import Path
 from urllib.parse import quote
 
-from ..config import Settings
-from ..errors import ConfigError, UploadError
-from ..validation import host_allowed
-from .prepare import PreparedImage
+from studio.config import Settings
+from studio.domain.validation import host_allowed
+from studio.errors import ConfigError, UploadError
+from studio.images.prepare import PreparedImage
 
 __all__ = ["SpaceHost", "public_base"]
 

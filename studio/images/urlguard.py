@@ -5,7 +5,7 @@ configuration allows, such as the offline simulator), resolves the host with an 
 resolver (:func:`system_resolver` by default) and refuses loopback, private, link-local,
 multicast, reserved and unspecified addresses, including IPv4 hidden inside IPv6. It returns
 the address to connect to, so the fetch that follows cannot be sent elsewhere by a second DNS
-answer. No HTTP here; :mod:`studio.images.fetchcheck` does the fetching through ``studio.http``.
+answer. No HTTP here; :mod:`studio.images.fetchcheck` does the fetching through ``studio.client.http``.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Awaitable, Callable
 from urllib.parse import urlsplit
 
-from ..errors import UploadError
-from ..validation import check_image_url, host_allowed
+from studio.domain.validation import check_image_url, host_allowed
+from studio.errors import UploadError
 
 __all__ = ["Resolver", "Vetted", "system_resolver", "address_problem", "vet_url"]
 

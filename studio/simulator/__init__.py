@@ -6,17 +6,17 @@ protocol variants (:class:`SimulatorConfig`), fault injection (:class:`FaultBook
 log (:class:`RequestLog`) and clock-driven jobs that render real MP4 previews
 (:class:`JobStore`). Start one with ``SimulatorServer(config).start()`` or
 ``python -m studio simulator``. It shares no client code with the studio (no httpx, no
-``studio.validation``); only the catalog's schemas and prices.
+``studio.domain.validation``); only the catalog's schemas and prices.
 """
 
 from __future__ import annotations
 
-from .app import SimulatorApp, create_app
-from .config import SimulatorConfig
-from .faults import FaultBook, FaultRule
-from .jobs import Job, JobStore
-from .requestlog import LogEntry, RequestLog
-from .server import SimulatorServer, main
+from studio.simulator.app import SimulatorApp, create_app
+from studio.simulator.config import SimulatorConfig
+from studio.simulator.faults import FaultBook, FaultRule
+from studio.simulator.jobs import Job, JobStore
+from studio.simulator.requestlog import LogEntry, RequestLog
+from studio.simulator.server import SimulatorServer, main
 
 __all__ = [
     "SimulatorConfig",

@@ -21,16 +21,23 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..catalog import ENDPOINTS, Endpoint
-from . import catalog_routes, control, files, uploads
-from .catalog_source import catalog_entry
-from .config import SimulatorConfig
-from .faults import FaultBook
-from .gateway import Gateway
-from .jobs import Job, JobStore, NotOwner, UnknownJob, job_cost
-from .replies import SimState, authorize, bad_model, error, fault_kind, sim
-from .requestlog import RequestLog
-from .schema_check import check_body, problem
+from studio.domain.catalog import ENDPOINTS, Endpoint
+from studio.simulator import catalog_routes, control, files, uploads
+from studio.simulator.catalog_source import catalog_entry
+from studio.simulator.config import SimulatorConfig
+from studio.simulator.faults import FaultBook
+from studio.simulator.gateway import Gateway
+from studio.simulator.jobs import Job, JobStore, NotOwner, UnknownJob, job_cost
+from studio.simulator.replies import (
+    SimState,
+    authorize,
+    bad_model,
+    error,
+    fault_kind,
+    sim,
+)
+from studio.simulator.requestlog import RequestLog
+from studio.simulator.schema_check import check_body, problem
 
 __all__ = ["SimulatorApp", "create_app"]
 

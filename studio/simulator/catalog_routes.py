@@ -15,9 +15,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from .catalog_source import catalog_entries
-from .replies import authorize, bad_model, error, sim
-from .schema_check import problem
+from studio.simulator.catalog_source import catalog_entries
+from studio.simulator.replies import authorize, bad_model, error, sim
+from studio.simulator.schema_check import problem
 
 __all__ = ["list_models", "categories", "one_model", "MAX_LIMIT", "DEFAULT_LIMIT"]
 

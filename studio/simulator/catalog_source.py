@@ -1,6 +1,6 @@
 """Which catalog the simulator serves and enforces: a published catalog file, or the snapshots.
 
-By default the simulator answers with the studio's bundled snapshots (:mod:`studio.catalog`).
+By default the simulator answers with the studio's bundled snapshots (:mod:`studio.domain.catalog`).
 With ``catalog_file`` set (``STUDIO_SIM_CATALOG``), it serves and enforces that file instead, a
 catalog in RunComfy's published shape: that is how the tests check the studio against what
 RunComfy publishes rather than against its own snapshots.
@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..catalog import ENDPOINTS
+from studio.domain.catalog import ENDPOINTS
 
 __all__ = ["catalog_entries", "catalog_entry"]
 

@@ -17,8 +17,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .jobs import UnknownJob
-from .replies import sim
+from studio.simulator.jobs import UnknownJob
+from studio.simulator.replies import sim
 
 __all__ = ["routes"]
 

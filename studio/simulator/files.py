@@ -17,7 +17,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from .jobs import NotOwner, UnknownJob
+from studio.simulator.jobs import NotOwner, UnknownJob
 
 __all__ = ["CHUNK", "HUGE_BYTES", "OFFHOST_URL", "blob", "job_file", "block"]
 

@@ -17,8 +17,8 @@ import json
 import re
 from typing import Any, Awaitable, Callable, Iterable
 
-from .faults import GENERIC_KINDS, FaultBook, FaultRule
-from .requestlog import RequestLog
+from studio.simulator.faults import GENERIC_KINDS, FaultBook, FaultRule
+from studio.simulator.requestlog import RequestLog
 
 __all__ = ["Gateway", "classify", "close_connection"]
 

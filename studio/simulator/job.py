@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..catalog import Endpoint
-from .rendering import job_audio, job_duration
+from studio.domain.catalog import Endpoint
+from studio.simulator.rendering import job_audio, job_duration
 
 __all__ = ["STATES", "TERMINAL", "Job", "UnknownJob", "NotOwner", "job_cost"]
 

@@ -19,11 +19,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
 
-from ..catalog import Endpoint
-from .config import SimulatorConfig
-from .job import STATES, TERMINAL, Job, NotOwner, UnknownJob, job_cost
-from .persist import load_jobs, save_jobs
-from .rendering import JobError, render_job, tiny_video
+from studio.domain.catalog import Endpoint
+from studio.simulator.config import SimulatorConfig
+from studio.simulator.job import STATES, TERMINAL, Job, NotOwner, UnknownJob, job_cost
+from studio.simulator.persist import load_jobs, save_jobs
+from studio.simulator.rendering import JobError, render_job, tiny_video
 
 __all__ = ["STATES", "Job", "JobStore", "UnknownJob", "NotOwner", "job_cost"]
 

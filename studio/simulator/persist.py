@@ -13,8 +13,8 @@ import os
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..catalog import find_endpoint
-from .job import Job
+from studio.domain.catalog import find_endpoint
+from studio.simulator.job import Job
 
 __all__ = ["save_jobs", "load_jobs"]
 

@@ -1,4 +1,4 @@
-"""Turning an accepted job into the MP4 the simulator serves, by calling :mod:`studio.render`.
+"""Turning an accepted job into the MP4 the simulator serves, by calling :mod:`studio.media.render`.
 
 Text-to-video becomes an animatic (one card per ``multi_prompt`` shot, or one card for the whole
 prompt); image-to-video becomes a slow move over the start image, fetched the way RunComfy
@@ -17,7 +17,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..catalog import Endpoint
+from studio.domain.catalog import Endpoint
 
 __all__ = [
     "FETCH_TIMEOUT",
@@ -109,7 +109,7 @@ def _input_image(field: str, url: str, work: Path, required: bool) -> Path:
 
 
 def _cards(body: Mapping[str, Any], endpoint: Endpoint, duration: int) -> list[Any]:
-    from ..render import Card
+    from studio.media.render import Card
 
     shots = body.get("multi_prompt")
     if isinstance(shots, list) and shots:
@@ -128,7 +128,7 @@ def tiny_video(path: Path) -> Path:
     with _tiny_lock:
         if not path.is_file():
             try:
-                from ..render import Card, render_animatic
+                from studio.media.render import Card, render_animatic
 
                 card = Card(title="simulator", text="render=False", seconds=1)
                 render_animatic([card], path, short_side=32, fps=8)
@@ -145,7 +145,7 @@ def render_job(
     audio = job_audio(body, endpoint)
     work = out.parent / "inputs"
     try:
-        from ..render import render_animatic, render_image_motion
+        from studio.media.render import render_animatic, render_image_motion
 
         start_url = body.get("start_image_url")
         if endpoint.mode.needs_start_image and isinstance(start_url, str):

@@ -14,10 +14,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from .config import SimulatorConfig
-from .faults import FaultBook
-from .jobs import JobStore
-from .requestlog import RequestLog
+from studio.simulator.config import SimulatorConfig
+from studio.simulator.faults import FaultBook
+from studio.simulator.jobs import JobStore
+from studio.simulator.requestlog import RequestLog
 
 __all__ = ["SimState", "sim", "error", "authorize", "bad_model", "fault_kind"]
 

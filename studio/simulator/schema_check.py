@@ -1,7 +1,7 @@
 """Server-side input validation, as RunComfy would do it: a submitted body against a schema.
 
 This module owns the simulator's 422 decisions. It reads the endpoint's ``input_schema`` (from
-:mod:`studio.catalog`) generically: required fields, types (including RunComfy's non-standard
+:mod:`studio.domain.catalog`) generically: required fields, types (including RunComfy's non-standard
 ``"float"``), enums, bounds, lengths, unknown keys in strict mode, media fields that must be
 public ``https://`` URLs (``data:`` URIs only when allowed; ``http://`` only for the exact hosts
 configured), and the ``multi_prompt`` rule that shot durations add up to ``duration``. It must

@@ -22,11 +22,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Sequence
 
-from .app import SimulatorApp, create_app
-from .config import SimulatorConfig
-from .faults import FaultBook
-from .jobs import JobStore
-from .requestlog import RequestLog
+from studio.simulator.app import SimulatorApp, create_app
+from studio.simulator.config import SimulatorConfig
+from studio.simulator.faults import FaultBook
+from studio.simulator.jobs import JobStore
+from studio.simulator.requestlog import RequestLog
 
 __all__ = ["SimulatorServer", "main", "add_arguments", "DEFAULT_PORT"]
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
-from .replies import authorize, error, sim
+from studio.simulator.replies import authorize, error, sim
 
 __all__ = ["UPLOAD_CAP_BYTES", "CONTENT_TYPES", "put_upload", "get_upload", "upload_dir"]
 

@@ -1,11 +1,11 @@
 """The browser studio (Gradio 6). ``create_server()`` builds the app; ``serve()`` runs it.
 
-Nothing here runs at import. Handlers call the :class:`~studio.manager.JobManager`, never HTTP.
+Nothing here runs at import. Handlers call the :class:`~studio.jobs.manager.JobManager`, never HTTP.
 """
 
 from __future__ import annotations
 
-from .blocks import build_app
-from .server import StudioServer, create_server, serve
+from studio.ui.blocks import build_app
+from studio.ui.server import StudioServer, create_server, serve
 
 __all__ = ["build_app", "create_server", "serve", "StudioServer"]

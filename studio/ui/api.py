@@ -3,7 +3,7 @@
 ``gradio_client.Client(url).predict(..., api_name="/submit_request")`` and friends do what the
 page does, with the same owner isolation: every call names the caller's owner key, and only
 that owner's jobs are listed, cancelled or returned. Requests are JSON in either vocabulary.
-Every argument is bounded (:mod:`studio.bounds`) before anything is parsed or built, and one
+Every argument is bounded (:mod:`studio.domain.bounds`) before anything is parsed or built, and one
 call submits at most eight paid jobs.
 """
 
@@ -14,20 +14,19 @@ from typing import Any, Callable
 
 import gradio as gr
 
-from .. import bounds
-from ..catalog import find_endpoint
-from ..errors import Problem, ValidationError
-from ..manager import JobManager, owner_id
-from ..payload import request_from_input
-from ..pricing import quote_request
-from ..journal import JobRecord
-from ..recipes import job_recipe, read_recipe
-from ..storyboard import Storyboard, plan, storyboard_from_json
-from ..storyboard import quote as quote_board
-from ..variants import Variant, by_prompt, by_seed, by_tier, takes
-from .media import MediaSigner
-from .messages import refusing
-
+from studio.domain import bounds
+from studio.domain.catalog import find_endpoint
+from studio.domain.payload import request_from_input
+from studio.domain.pricing import quote_request
+from studio.domain.recipes import job_recipe, read_recipe
+from studio.domain.storyboard import Storyboard, plan, storyboard_from_json
+from studio.domain.storyboard import quote as quote_board
+from studio.domain.variants import Variant, by_prompt, by_seed, by_tier, takes
+from studio.errors import Problem, ValidationError
+from studio.jobs.journal import JobRecord
+from studio.jobs.manager import JobManager, owner_id
+from studio.ui.media import MediaSigner
+from studio.ui.messages import refusing
 
 __all__ = ["register_api", "job_summary"]
 

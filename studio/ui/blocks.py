@@ -18,16 +18,16 @@ from typing import Any
 
 import gradio as gr
 
-from ..catalog import LIMITS, MODES, TIERS
-from ..starters import platforms, starters
-from .api import register_api
-from .gallery_panel import build_gallery_filters
-from .guard import StudioBlocks
-from . import words
-from .i18n import I18N, bilingual
-from .page_js import AFTER_ACTION_JS, PROMPT_MODE_JS, draft_js
-from .shots import ShotBuilder, build_shots, split_evenly
-from .storyboard_tab import build_storyboard_tab
+from studio.domain.catalog import LIMITS, MODES, TIERS
+from studio.domain.starters import platforms, starters
+from studio.ui import words
+from studio.ui.api import register_api
+from studio.ui.gallery_panel import build_gallery_filters
+from studio.ui.guard import StudioBlocks
+from studio.ui.i18n import I18N, bilingual
+from studio.ui.page_js import AFTER_ACTION_JS, PROMPT_MODE_JS, draft_js
+from studio.ui.shots import ShotBuilder, build_shots, split_evenly
+from studio.ui.storyboard_tab import build_storyboard_tab
 
 __all__ = ["build_app"]
 

@@ -11,10 +11,10 @@ import html
 import re
 from decimal import Decimal
 
-from ..catalog import find_endpoint
-from ..journal import JobRecord
-from ..pricing import format_usd
-from .i18n import t
+from studio.domain.catalog import find_endpoint
+from studio.domain.pricing import format_usd
+from studio.jobs.journal import JobRecord
+from studio.ui.i18n import t
 
 __all__ = ["esc", "mode_name", "price_words", "prompt_text", "summary", "title", "variant_words"]
 

@@ -16,20 +16,29 @@ from typing import Any
 
 import gradio as gr
 
-from .. import bounds
-from ..catalog import LIMITS
-from ..errors import Problem, StudioError, ValidationError
-from ..forms import Form
-from ..pricing import format_usd
-from ..journal import JobRecord
-from . import translate
-from .cost import cost_html, problem_html, total_of
-from .i18n import language_of, t
-from .lang import current_lang
-from .messages import friendly, plain
-from .plan import ClickPlan, Run, confirm_token, form_problems, needs_confirmation, plan_click, price_plan, refuse_unconfirmed
-from .card_text import title
-from .present import job_cards
+from studio.domain import bounds
+from studio.domain.catalog import LIMITS
+from studio.domain.forms import Form
+from studio.domain.pricing import format_usd
+from studio.errors import Problem, StudioError, ValidationError
+from studio.jobs.journal import JobRecord
+from studio.ui import translate
+from studio.ui.card_text import title
+from studio.ui.cost import cost_html, problem_html, total_of
+from studio.ui.i18n import language_of, t
+from studio.ui.lang import current_lang
+from studio.ui.messages import friendly, plain
+from studio.ui.plan import (
+    ClickPlan,
+    Run,
+    confirm_token,
+    form_problems,
+    needs_confirmation,
+    plan_click,
+    price_plan,
+    refuse_unconfirmed,
+)
+from studio.ui.present import job_cards
 
 __all__ = ["ClickHandlers"]
 

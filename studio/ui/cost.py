@@ -11,11 +11,11 @@ import html
 from decimal import Decimal
 from typing import Sequence
 
-from ..errors import Problem
-from ..pricing import Quote, format_usd
-from . import translate
-from .i18n import t
-from .plan import ClickPlan
+from studio.domain.pricing import Quote, format_usd
+from studio.errors import Problem
+from studio.ui import translate
+from studio.ui.i18n import t
+from studio.ui.plan import ClickPlan
 
 __all__ = ["cost_html", "problem_html", "total_of"]
 

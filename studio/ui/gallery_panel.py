@@ -17,7 +17,7 @@ from typing import Any
 
 import gradio as gr
 
-from .i18n import I18N, t
+from studio.ui.i18n import I18N, t
 
 __all__ = ["GALLERY_JS", "PAGE_SIZE", "GalleryFilters", "build_gallery_filters"]
 

@@ -17,14 +17,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
-from ..budget import drift
-from ..catalog import Endpoint, endpoint, find_endpoint
-from ..errors import Problem, ValidationError
-from ..journal import JobRecord
-from ..pricing import format_usd, quote_request
-from ..vocabulary import parse_request
-from .card_text import esc, price_words, prompt_text, summary, title, variant_words
-from .i18n import t
+from studio.domain.catalog import Endpoint, endpoint, find_endpoint
+from studio.domain.pricing import format_usd, quote_request
+from studio.domain.vocabulary import parse_request
+from studio.errors import Problem, ValidationError
+from studio.jobs.budget import drift
+from studio.jobs.journal import JobRecord
+from studio.ui.card_text import (
+    esc,
+    price_words,
+    prompt_text,
+    summary,
+    title,
+    variant_words,
+)
+from studio.ui.i18n import t
 
 __all__ = ["StoryFilm", "gallery", "gallery_action", "gallery_version", "promotions", "shown_videos", "story_films"]
 

@@ -22,15 +22,15 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
-from PIL import Image
 from gradio.exceptions import ComponentProcessingError
 from gradio.utils import get_upload_folder
+from PIL import Image
 
-from ..images.limits import MAX_PIXELS
-from .i18n import language_of, t
-from .lang import current_lang, set_lang
-from .messages import error_title, plain
-from .translate import text
+from studio.images.limits import MAX_PIXELS
+from studio.ui.i18n import language_of, t
+from studio.ui.lang import current_lang, set_lang
+from studio.ui.messages import error_title, plain
+from studio.ui.translate import text
 
 __all__ = ["StudioBlocks", "enforce_upload_checks", "is_upload", "request_lang", "upload_folder"]
 

@@ -1,4 +1,4 @@
-"""Event handlers of the browser studio. They call the :class:`~studio.manager.JobManager` only.
+"""Event handlers of the browser studio. They call the :class:`~studio.jobs.manager.JobManager` only.
 
 Errors reach the user in one place (:func:`~studio.ui.messages.friendly`): a StudioError
 becomes ``gr.Error`` with its own words (each problem naming its field), escaped; anything
@@ -17,31 +17,31 @@ from typing import Any
 
 import gradio as gr
 
-from .. import bounds
-from ..catalog import LIMITS, MODES, TIERS, find_endpoint, endpoint
-from ..errors import Problem, StudioError, ValidationError
-from ..pricing import format_usd, quote_request
-from ..forms import Form, request_to_form
-from ..manager import JobManager
-from ..starters import platforms, starters
-from ..recipes import read_recipe_text
-from ..storyboard import Storyboard
-from ..schema import endpoints_offering
-from ..tier_hints import needs_tier
-from ..vocabulary import parse_request
-from . import translate, words
-from .i18n import I18N, t
-from .media import MediaSigner
-from .messages import friendly, plain, refusing
-from .space import storage_warning
-from .click import ClickHandlers, request_lang
-from .gallery_view import gallery as render_gallery
-from .gallery_view import gallery_action, gallery_version, story_films
-from .lang import current_lang
-from .guard import is_upload
-from .present import job_cards, spend_text
-from .shots import N as N_ROWS
-from .shots import ShotBuilder, duration_bar, rows_from_values, split_evenly
+from studio.domain import bounds
+from studio.domain.catalog import LIMITS, MODES, TIERS, endpoint, find_endpoint
+from studio.domain.forms import Form, request_to_form
+from studio.domain.pricing import format_usd, quote_request
+from studio.domain.recipes import read_recipe_text
+from studio.domain.schema import endpoints_offering
+from studio.domain.starters import platforms, starters
+from studio.domain.storyboard import Storyboard
+from studio.domain.tier_hints import needs_tier
+from studio.domain.vocabulary import parse_request
+from studio.errors import Problem, StudioError, ValidationError
+from studio.jobs.manager import JobManager
+from studio.ui import translate, words
+from studio.ui.click import ClickHandlers, request_lang
+from studio.ui.gallery_view import gallery as render_gallery
+from studio.ui.gallery_view import gallery_action, gallery_version, story_films
+from studio.ui.guard import is_upload
+from studio.ui.i18n import I18N, t
+from studio.ui.lang import current_lang
+from studio.ui.media import MediaSigner
+from studio.ui.messages import friendly, plain, refusing
+from studio.ui.present import job_cards, spend_text
+from studio.ui.shots import N as N_ROWS
+from studio.ui.shots import ShotBuilder, duration_bar, rows_from_values, split_evenly
+from studio.ui.space import storage_warning
 
 __all__ = ["Handlers", "friendly"]
 

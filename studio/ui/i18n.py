@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 import gradio as gr
 from gradio.i18n import I18nData
 
-from .lang import current_lang
+from studio.ui.lang import current_lang
 
 __all__ = ["I18N", "TEXT", "bilingual", "current_lang", "language_of", "t"]
 

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from ..journal import JobRecord, Journal
+from studio.jobs.journal import JobRecord, Journal
 
 __all__ = ["MediaSigner", "media_route", "story_route", "recipe_route"]
 
@@ -97,7 +97,7 @@ def story_route(storyboards_dir: Path, signer: MediaSigner) -> Route:
 
 def recipe_route(journal: Journal, signer: MediaSigner) -> Route:
     """A job's recipe (JSON, never a token) for its owner's signed URL."""
-    from ..recipes import job_recipe
+    from studio.domain.recipes import job_recipe
 
     async def serve(request: Request) -> Response:
         job_id = request.path_params["job_id"]

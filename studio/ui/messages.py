@@ -17,10 +17,10 @@ from typing import Any, TypeVar
 
 import gradio as gr
 
-from ..errors import ApiError, StudioError, ValidationError
-from .i18n import t
-from .lang import current_lang
-from .translate import problem, text
+from studio.errors import ApiError, StudioError, ValidationError
+from studio.ui.i18n import t
+from studio.ui.lang import current_lang
+from studio.ui.translate import problem, text
 
 __all__ = ["error_title", "friendly", "plain", "plain_markdown", "refusing"]
 

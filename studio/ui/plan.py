@@ -3,7 +3,7 @@
 The page's price, the reason Generate is disabled, the confirmation before a big spend and the
 submit itself all start from :func:`plan_click`, so the figure on screen is always the figure
 for exactly the jobs that would be sent. Prices come from the endpoints the caller passes in
-(the live catalog's rates when there is a token), through :func:`studio.pricing.quote_request`,
+(the live catalog's rates when there is a token), through :func:`studio.domain.pricing.quote_request`,
 the function the job runner records as each job's quote.
 """
 
@@ -13,12 +13,12 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Callable, Sequence
 
-from .. import bounds
-from ..catalog import Endpoint
-from ..errors import Problem, ValidationError
-from ..forms import Form, form_to_request
-from ..pricing import Quote, quote_request, usd_text
-from ..validation import validate
+from studio.domain import bounds
+from studio.domain.catalog import Endpoint
+from studio.domain.forms import Form, form_to_request
+from studio.domain.pricing import Quote, quote_request, usd_text
+from studio.domain.validation import validate
+from studio.errors import Problem, ValidationError
 
 __all__ = ["Run", "ClickPlan", "plan_click", "price_plan", "form_problems", "confirm_token", "needs_confirmation"]
 

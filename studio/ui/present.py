@@ -4,7 +4,7 @@ Pure: no Gradio, no I/O. The gallery is :mod:`studio.ui.gallery_view`.
 Each card is titled by what the job is ("Pro · Text to video · take 2 of 8"), never by an id,
 and carries a progress bar (a native ``<progress>``, so it shows without any CSS and screen
 readers announce it): queued shows the place in line, running the time so far against the
-model's typical run time (:mod:`studio.run_times`; the bar stops at 95 % until the job is done),
+model's typical run time (:mod:`studio.jobs.run_times`; the bar stops at 95 % until the job is done),
 downloading the megabytes. Every user-written string is escaped; the Cancel button carries
 ``data-action`` and ``data-job`` (the page's script turns a click into the Gradio event, see
 :mod:`studio.ui.actions`).
@@ -17,12 +17,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..journal import JobRecord
-from ..manager import LiveState
-from ..pricing import format_usd
-from ..run_times import typical_run_seconds
-from .card_text import esc, price_words, summary, title
-from .i18n import t
+from studio.domain.pricing import format_usd
+from studio.jobs.journal import JobRecord
+from studio.jobs.manager import LiveState
+from studio.jobs.run_times import typical_run_seconds
+from studio.ui.card_text import esc, price_words, summary, title
+from studio.ui.i18n import t
 
 __all__ = ["Progress", "job_cards", "job_progress", "spend_text"]
 
@@ -120,7 +120,7 @@ def job_cards(
     """Cards for jobs that are not (yet) in the gallery: in flight, failed, cancelled.
 
     ``live`` says whether quotes will be charged (else they read "would cost"); ``typical`` maps
-    a model id to its learned run time (:func:`studio.run_times.learned_run_seconds`).
+    a model id to its learned run time (:func:`studio.jobs.run_times.learned_run_seconds`).
     """
     now = time.time() if now is None else now
     cards = []

@@ -23,20 +23,20 @@ from typing import Any, Mapping
 import gradio as gr
 from fastapi import FastAPI
 
-from ..config import Settings
-from ..errors import ConfigError
-from ..manager import JobManager
-from ..secrets_store import LEGACY_BROWSER_SECRET, load_secrets
-from ..service import Studio
-from .actions import ACTION_HEAD
-from .page_js import PAGE_HEAD
-from .blocks import build_app
-from .handlers import Handlers
-from .i18n import I18N
-from .limits import BodyLimit
-from .media import MediaSigner, media_route, recipe_route, story_route
-from .guard import enforce_upload_checks
-from .space import listen_address
+from studio.config import Settings
+from studio.errors import ConfigError
+from studio.jobs.manager import JobManager
+from studio.jobs.service import Studio
+from studio.secrets_store import LEGACY_BROWSER_SECRET, load_secrets
+from studio.ui.actions import ACTION_HEAD
+from studio.ui.blocks import build_app
+from studio.ui.guard import enforce_upload_checks
+from studio.ui.handlers import Handlers
+from studio.ui.i18n import I18N
+from studio.ui.limits import BodyLimit
+from studio.ui.media import MediaSigner, media_route, recipe_route, story_route
+from studio.ui.page_js import PAGE_HEAD
+from studio.ui.space import listen_address
 
 __all__ = ["StudioServer", "create_server", "serve", "CSS_PATH", "lend_operator_token", "published_images_folder"]
 

@@ -1,8 +1,8 @@
 """The multi-shot builder: up to six shot rows with add, remove, duplicate, move and camera chips.
 
 The rows always exist (six of each component); a row is shown while its index is below the
-shot count. Every edit reads the rows into :class:`~studio.forms.ShotRow` values, applies one
-pure function from :mod:`studio.forms`, and writes all rows back.
+shot count. Every edit reads the rows into :class:`~studio.domain.forms.ShotRow` values, applies one
+pure function from :mod:`studio.domain.forms`, and writes all rows back.
 """
 
 from __future__ import annotations
@@ -12,13 +12,21 @@ from typing import Any, Callable
 
 import gradio as gr
 
-from .. import bounds
-from ..catalog import LIMITS
-from ..errors import StudioError
-from ..forms import ShotRow, add_shot, duplicate_shot, move_shot, remove_shot, split_seconds, with_camera
-from ..prompts import CAMERA_MOVES
-from .i18n import I18N, t
-from .messages import friendly
+from studio.domain import bounds
+from studio.domain.catalog import LIMITS
+from studio.domain.forms import (
+    ShotRow,
+    add_shot,
+    duplicate_shot,
+    move_shot,
+    remove_shot,
+    split_seconds,
+    with_camera,
+)
+from studio.domain.prompts import CAMERA_MOVES
+from studio.errors import StudioError
+from studio.ui.i18n import I18N, t
+from studio.ui.messages import friendly
 
 __all__ = ["ShotBuilder", "build_shots", "rows_from_values", "duration_bar", "split_evenly"]
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping
 
-from ..config import SPACES_PERSISTENT_ROOT, Settings, on_space, persistent_root
-from ..errors import ConfigError
+from studio.config import SPACES_PERSISTENT_ROOT, Settings, on_space, persistent_root
+from studio.errors import ConfigError
 
 __all__ = ["listen_address", "storage_warning", "DEFAULT_PORT"]
 

@@ -12,18 +12,18 @@ from typing import Any
 
 import gradio as gr
 
-from .. import bounds
-from ..errors import Problem, StudioError, ValidationError
-from ..forms import parse_script
-from ..manager import JobManager
-from ..pricing import format_usd
-from ..storyboard import Storyboard, plan, quote
-from .i18n import I18N, bilingual, t
-from .lang import current_lang
-from .media import MediaSigner
-from . import translate
-from .messages import error_title, friendly, plain_markdown
-from .translate import problem, text
+from studio.domain import bounds
+from studio.domain.forms import parse_script
+from studio.domain.pricing import format_usd
+from studio.domain.storyboard import Storyboard, plan, quote
+from studio.errors import Problem, StudioError, ValidationError
+from studio.jobs.manager import JobManager
+from studio.ui import translate
+from studio.ui.i18n import I18N, bilingual, t
+from studio.ui.lang import current_lang
+from studio.ui.media import MediaSigner
+from studio.ui.messages import error_title, friendly, plain_markdown
+from studio.ui.translate import problem, text
 
 __all__ = ["EXAMPLE_SCRIPT", "EXAMPLE_SCRIPT_ZH", "build_storyboard_tab", "example_script"]
 
@@ -84,8 +84,8 @@ def _price(script: str, tier: str, audio: bool, continuity: bool, lang: str | No
 def _runs_html(manager: JobManager, signer: MediaSigner, owner_key: str) -> str:
     """This browser's storyboards in progress or stopped with an error. Finished films are in
     the gallery, one film card each (:mod:`studio.ui.gallery_view`); ``signer`` is not needed here."""
-    from .i18n import t
-    from .lang import current_lang
+    from studio.ui.i18n import t
+    from studio.ui.lang import current_lang
 
     lang = current_lang()
     cards = []

@@ -1,6 +1,6 @@
 """The domain's English problems in the visitor's language: field names and message templates.
 
-The domain (:mod:`studio.validation`, :mod:`studio.bounds`, :mod:`studio.forms`, the image
+The domain (:mod:`studio.domain.validation`, :mod:`studio.domain.bounds`, :mod:`studio.domain.forms`, the image
 checks, …) speaks English, as ``Problem(field, message)`` or as a StudioError's text
 ``"field: message"``. This module turns them into 简体中文 for a visitor whose browser asks
 for it: :func:`field` names the field, :func:`message` matches the message against English
@@ -16,9 +16,9 @@ import logging
 import re
 from collections.abc import Callable
 
-from ..catalog import find_endpoint
-from ..errors import Problem
-from .translate_templates import TEMPLATES, WHOLE
+from studio.domain.catalog import find_endpoint
+from studio.errors import Problem
+from studio.ui.translate_templates import TEMPLATES, WHOLE
 
 __all__ = ["field", "known", "message", "problem", "text"]
 
@@ -231,7 +231,7 @@ def _mode(value: str) -> str | None:
 
 
 def _kind(value: str) -> str | None:
-    """A value's kind as :mod:`studio.bounds` or :mod:`studio.vocabulary` words it."""
+    """A value's kind as :mod:`studio.domain.bounds` or :mod:`studio.domain.vocabulary` words it."""
     if value in _KINDS:
         return _KINDS[value]
     if value == "null":

@@ -12,7 +12,7 @@ __all__ = ["TEMPLATES", "WHOLE"]
 # (``{hi2}``) only tells two captures apart. Captures the Chinese leaves out (``{detail}``) are
 # dropped on purpose: they hold English from elsewhere (a server's own words).
 TEMPLATES: list[tuple[str, str]] = [
-    # studio.bounds
+    # studio.domain.bounds
     ("give your private random key (any text, up to {n} characters); your jobs are listed under it", "请提供你的私人随机密钥（任意文本，最多 {n} 个字符）；你的任务按它归档"),
     ("is {n} characters; at most {max} ({over} too many)", "有 {n} 个字符，最多 {max} 个（多了 {over} 个）"),
     ("must not contain line breaks or control characters", "不能包含换行或控制字符"),
@@ -44,7 +44,7 @@ TEMPLATES: list[tuple[str, str]] = [
         "this would submit {total} paid jobs ({how}); at most {max} per action ({over} too many). Nothing was submitted.",
         "这会提交 {total} 个付费任务（{how}）；每次操作最多 {max} 个（多了 {over} 个）。没有提交任何任务。",
     ),
-    # studio.validation
+    # studio.domain.validation
     (
         "{v} s is longer than one Kling 3.0 clip ({lo}-{hi} s); split the script into clips of at most {hi2} s and stitch them (a storyboard does this)",
         "{v} 秒超过了一个 Kling 3.0 片段的长度（{lo}–{hi} 秒）；请拆成每段最多 {hi2} 秒的片段再拼接（分镜脚本会自动这样做）",
@@ -98,7 +98,7 @@ TEMPLATES: list[tuple[str, str]] = [
     ("must be a public https:// URL that RunComfy can fetch; upload the file in the studio to get one", "须为 RunComfy 能访问的公开 https:// 链接；在工作室里上传文件即可得到一个"),
     ("has no host name", "缺少主机名"),
     ("must not carry a user name or password", "不能包含用户名或密码"),
-    # studio.manager, studio.ui.handlers, studio.ui.plan
+    # studio.jobs.manager, studio.ui.handlers, studio.ui.plan
     ("this exact clip was submitted a moment ago; it is in your jobs", "刚刚已提交过完全相同的片段；它在你的任务列表中"),
     ("this video is not in this browser, or not on disk any more", "这个视频不在本浏览器中，或已不在磁盘上"),
     ("no such job in this browser", "本浏览器中没有这个任务"),
@@ -112,7 +112,7 @@ TEMPLATES: list[tuple[str, str]] = [
     ("this file is over {n} KB; a recipe is a small JSON file", "这个文件超过 {n} KB；配方是一个小的 JSON 文件"),
     ("this file could not be read as UTF-8 text", "无法按 UTF-8 文本读取这个文件"),
     ("this click costs {usd} USD for {n} jobs; confirm that amount", "这次点击共 {n} 个任务，费用 {usd} USD；请确认这个金额"),
-    # studio.forms, studio.storyboard, studio.storyboard_run
+    # studio.domain.forms, studio.domain.storyboard, studio.jobs.storyboard_run
     ("has {n} lines; a storyboard holds at most {m} shots", "有 {n} 行；分镜脚本最多 {m} 个镜头"),
     ("write it as: seconds | camera | what happens", "请写成：秒数 | 镜头运动 | 画面内容"),
     ("{value} is not a whole number of seconds", "{value} 不是整数秒"),
@@ -135,7 +135,7 @@ TEMPLATES: list[tuple[str, str]] = [
         "clip {n} of {total} failed: {reason}. Run again to retry it alone; finished clips are not paid again",
         "第 {n}/{total} 段失败。再次运行只会重试这一段；已完成的片段不会重复计费",
     ),
-    # studio.recipes, studio.vocabulary
+    # studio.domain.recipes, studio.domain.vocabulary
     ("must be a JSON object with a kind", "须为带有 kind 的 JSON 对象"),
     ("this file is not a JSON recipe ({reason})", "这个文件不是 JSON 配方"),
     ("{value} is not a recipe version this studio reads ({version})", "{value} 不是本工作室能读取的配方版本（{version}）"),
@@ -145,7 +145,7 @@ TEMPLATES: list[tuple[str, str]] = [
     ("must be an object with prompt and duration, not {kind}", "须为包含 prompt 和 duration 的对象，而不是{kind}"),
     ("is missing; give each shot its seconds", "缺失；请给每个镜头填写秒数"),
     ("is not valid JSON ({reason})", "不是有效的 JSON"),
-    # studio.budget
+    # studio.jobs.budget
     (
         "this clip costs {a}; this session has spent {b} of its {c} cap, so it would reach {d}",
         "这个片段费用 {a}；本次会话已花费 {b}（上限 {c}），提交后将达到 {d}",

@@ -1,7 +1,7 @@
 """The page's longer server-made words in the visitor's language: tier and mode help, the tier
 radio's labels with prices, the banner, the end-frame note. Pure (no Gradio events, no I/O).
 
-English comes from :mod:`studio.catalog` (the English source of the guidance, resolutions and
+English comes from :mod:`studio.domain.catalog` (the English source of the guidance, resolutions and
 rates); Chinese from :mod:`studio.ui.i18n` keyed by tier or mode key. Each function takes
 ``lang`` (``"en"`` or ``"zh"``): handlers pass :func:`~studio.ui.lang.current_lang`, and the
 page's initial values wrap a call in :func:`~studio.ui.i18n.bilingual`, e.g.
@@ -16,9 +16,9 @@ from functools import partial
 
 from gradio.i18n import I18nData
 
-from ..catalog import MODES, TIERS, Mode, Tier
-from .i18n import NAMES_ZH, bilingual, t
-from .translate import message
+from studio.domain.catalog import MODES, TIERS, Mode, Tier
+from studio.ui.i18n import NAMES_ZH, bilingual, t
+from studio.ui.translate import message
 
 log = logging.getLogger("studio.ui.words")
 
@@ -108,7 +108,7 @@ def banner(live: bool, lang: str = "en", *, api_base: str | None = None, warning
 
 
 def end_frame_note(hint: str, lang: str = "en") -> str:
-    """The sentence beside a hidden end image (``studio.tier_hints.needs_tier``'s hint), as a sentence."""
+    """The sentence beside a hidden end image (``studio.domain.tier_hints.needs_tier``'s hint), as a sentence."""
     if lang == "zh":
         return message(hint, "zh") + "。"
     return hint[:1].upper() + hint[1:] + "."

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from studio.journal import JobRecord
+from studio.jobs.journal import JobRecord
 from studio.ui.actions import ACTION_HEAD
 from studio.ui.gallery_panel import build_gallery_filters
 from studio.ui.gallery_view import gallery

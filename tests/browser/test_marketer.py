@@ -28,8 +28,8 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from studio.catalog import endpoint
-from studio.pricing import format_usd, quote_clip
+from studio.domain.catalog import endpoint
+from studio.domain.pricing import format_usd, quote_clip
 from studio.ui.i18n import TEXT
 
 from .conftest import FAST_SIM, SESSION_READY, StudioApp

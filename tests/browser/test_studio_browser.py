@@ -9,8 +9,8 @@ dir, never the tracked tree); ``STUDIO_SCREENSHOT_DIR=docs/screenshots`` refresh
 from __future__ import annotations
 
 import io
-import os
 import json
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -19,8 +19,8 @@ from urllib.parse import quote
 import pytest
 from PIL import Image
 
-from studio.catalog import endpoint
-from studio.pricing import format_usd, quote_clip
+from studio.domain.catalog import endpoint
+from studio.domain.pricing import format_usd, quote_clip
 
 from .conftest import ROOT, SESSION_READY, StudioApp
 

@@ -1,0 +1,126 @@
+"""Spending caps that hold: per browser session and per day for the whole deployment.
+
+Before every submit the quote is checked against what is already committed: charged amounts
+(``cost_usd``) plus the quotes of jobs that are in flight, succeeded without a reported cost,
+or whose submit outcome is unknown. The day is the UTC day; the journal is the ledger, so the
+caps hold across browser sessions and restarts. A refusal says the figures.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
+from typing import Iterable, Mapping
+
+from studio.domain.pricing import format_usd
+from studio.errors import ConfigError, Problem, ValidationError
+from studio.jobs.journal import JobRecord, Journal
+
+__all__ = ["BudgetLimits", "BudgetExceeded", "BudgetGuard", "committed", "drift"]
+
+_COMMITTED = ("submitting", "queued", "running", "downloading", "succeeded", "unknown")
+
+
+class BudgetExceeded(ValidationError):
+    """A submit that would cross a spending cap; nothing was sent."""
+
+
+def _cap(env: Mapping[str, str], name: str) -> Decimal | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ConfigError(f"{name}: {raw!r} is not an amount in USD") from None
+    if not value.is_finite() or value < 0:
+        raise ConfigError(f"{name}: must be an amount of at least 0")
+    return value
+
+
+@dataclass(frozen=True)
+class BudgetLimits:
+    """Caps in USD; None means no cap."""
+
+    session_usd: Decimal | None = None
+    daily_usd: Decimal | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> BudgetLimits:
+        """``STUDIO_SESSION_CAP_USD`` and ``STUDIO_DAILY_CAP_USD``."""
+        env = os.environ if env is None else env
+        return cls(_cap(env, "STUDIO_SESSION_CAP_USD"), _cap(env, "STUDIO_DAILY_CAP_USD"))
+
+    @property
+    def any(self) -> bool:
+        return self.session_usd is not None or self.daily_usd is not None
+
+
+def committed(records: Iterable[JobRecord]) -> Decimal:
+    """Money charged or possibly about to be: costs where known, else quotes of live jobs."""
+    total = Decimal(0)
+    for r in records:
+        if r.cost_usd is not None:
+            total += Decimal(r.cost_usd)
+        elif r.status in _COMMITTED:
+            total += Decimal(r.quote_usd)
+    return total
+
+
+def drift(record: JobRecord) -> Decimal | None:
+    """Charged minus quoted, when RunComfy reported a cost that differs from the quote."""
+    if record.cost_usd is None:
+        return None
+    difference = Decimal(record.cost_usd) - Decimal(record.quote_usd)
+    return difference if abs(difference) >= Decimal("0.001") else None
+
+
+def _day_start(now: float) -> float:
+    day = datetime.fromtimestamp(now, timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    return day.timestamp()
+
+
+class BudgetGuard:
+    """Checks a quote against the caps, reading the journal as the ledger."""
+
+    def __init__(self, journal: Journal, limits: BudgetLimits, *, clock=time.time) -> None:  # type: ignore[no-untyped-def]
+        self.journal = journal
+        self.limits = limits
+        self._clock = clock
+
+    def spent_today(self) -> Decimal:
+        start = _day_start(self._clock())
+        return committed(r for r in self.journal.find(limit=100_000) if r.created_at >= start)
+
+    def spent_by(self, owner: str | None) -> Decimal:
+        return committed(self.journal.find(owner=owner, limit=100_000)) if owner else Decimal(0)
+
+    def check(self, owner: str | None, amount: Decimal) -> None:
+        """Raise BudgetExceeded when ``amount`` more would cross a cap."""
+        problems = []
+        limits = self.limits
+        if limits.session_usd is not None and owner is not None:
+            spent = self.spent_by(owner)
+            if spent + amount > limits.session_usd:
+                problems.append(
+                    Problem(
+                        "budget",
+                        f"this clip costs {format_usd(amount)}; this session has spent {format_usd(spent)} of its "
+                        f"{format_usd(limits.session_usd)} cap, so it would reach {format_usd(spent + amount)}",
+                    )
+                )
+        if limits.daily_usd is not None:
+            spent = self.spent_today()
+            if spent + amount > limits.daily_usd:
+                problems.append(
+                    Problem(
+                        "budget",
+                        f"this clip costs {format_usd(amount)}; today this studio has spent {format_usd(spent)} of its "
+                        f"{format_usd(limits.daily_usd)} daily cap, so it would reach {format_usd(spent + amount)}",
+                    )
+                )
+        if problems:
+            raise BudgetExceeded(problems)

@@ -1,0 +1,89 @@
+"""Submits a stopped studio left unfinished: who is submitting, and when a ``submitting`` row
+can be settled as ``unknown`` (never resubmitted: RunComfy may have accepted and charged it).
+
+:class:`InterruptedSubmits` is the part of :class:`~studio.jobs.runner.JobRunner` that settles them.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+import uuid
+from typing import Any, Callable
+
+from studio.jobs.journal import JobRecord, Journal
+
+__all__ = ["SUBMITTER", "INTERRUPTED_SUBMIT", "InterruptedSubmits", "submit_abandoned"]
+
+# Who is submitting: this process, told apart from an earlier one that had the same pid (a
+# restarted container often gets the same pid again).
+SUBMITTER = {"host": socket.gethostname(), "pid": os.getpid(), "run": uuid.uuid4().hex}
+
+# What a row left in ``submitting`` by a stopped studio says once it is settled.
+INTERRUPTED_SUBMIT = (
+    "the studio stopped while this job was being submitted, so its outcome is unknown: RunComfy may "
+    "have accepted (and charged) it. Check your RunComfy dashboard before submitting it again; it is "
+    "never resubmitted automatically"
+)
+
+
+class InterruptedSubmits:
+    """Settling rows left in ``submitting``; needs ``journal`` and ``settings`` (a JobRunner's)."""
+
+    journal: Journal
+    settings: Any
+
+    def settle_interrupted_submits(self) -> list[JobRecord]:
+        """Mark ``unknown`` every row a stopped studio left in ``submitting`` (see :func:`submit_abandoned`).
+
+        Such a row has no request id to reattach to; it is never resubmitted.
+        """
+        now = time.time()
+        return [
+            self.journal.update(record.job_id, status="unknown", error=INTERRUPTED_SUBMIT, finished_at=now)
+            for record in self.journal.find(statuses=("submitting",), limit=10_000)
+            if submit_abandoned(record.meta.get("submitter"), record.created_at, now=now, window=self.submit_window)
+        ]
+
+    @property
+    def submit_window(self) -> float:
+        """The longest a submit can take (connect, send, answer), with a margin."""
+        return self.settings.connect_timeout + self.settings.submit_timeout + 30.0
+
+
+def submit_abandoned(
+    submitter: Any,
+    created_at: float,
+    *,
+    now: float,
+    window: float,
+    me: dict[str, Any] = SUBMITTER,
+    alive: Callable[[int], bool] | None = None,
+) -> bool:
+    """Whether a ``submitting`` row's submit can no longer be in progress.
+
+    Never for this process's own rows. On this host: when the process that began it is gone
+    (or its pid is now this process's). Whatever the host: when it began longer ago than any
+    submit may take (``window``).
+    """
+    if not isinstance(submitter, dict):
+        return now - created_at > window  # written before submitters were recorded
+    if submitter.get("run") == me["run"]:
+        return False
+    if now - created_at > window:
+        return True
+    pid = submitter.get("pid")
+    if submitter.get("host") != me["host"] or not isinstance(pid, int) or isinstance(pid, bool):
+        return False
+    return pid == me["pid"] or not (alive or _pid_alive)(pid)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,127 @@
+"""The job journal: every paid request id, written the moment the submit returns.
+
+Callers see only :class:`Journal` and :class:`JobRecord`; :func:`open_journal` picks the
+backend (SQLite under the studio's data directory today; a PostgreSQL backend for
+multi-replica deployments would implement the same interface). A record holds the endpoint,
+the request (never a token), the quote, and later the status, actual cost, file paths and
+timestamps. Records are never deleted by the studio.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Sequence
+
+__all__ = ["JobRecord", "JobStatus", "Journal", "UNFINISHED", "open_journal"]
+
+JobStatus = Literal[
+    "submitting",  # the paid POST is being sent; a crash here leaves the outcome unknown
+    "unknown",  # the submit's outcome is unknown; never resubmitted automatically
+    "queued",
+    "running",
+    "downloading",
+    "succeeded",  # the video is on disk
+    "failed",
+    "cancelled",
+]
+# Jobs that a restart must reattach to (they have a request id and no final state).
+UNFINISHED: tuple[JobStatus, ...] = ("queued", "running", "downloading")
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    """One journal row."""
+
+    job_id: str
+    model_id: str
+    status: JobStatus
+    request: dict[str, Any]
+    payload: dict[str, Any]
+    quote_usd: str
+    created_at: float
+    updated_at: float
+    request_id: str | None = None
+    owner: str | None = None
+    group_id: str | None = None
+    queue_position: int | None = None
+    cost_usd: str | None = None
+    output_urls: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
+    error: str | None = None
+    submitted_at: float | None = None
+    started_at: float | None = None
+    finished_at: float | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        """The job as the command line and the API show it: never the owner, never a token."""
+        return {
+            "job_id": self.job_id,
+            "request_id": self.request_id,
+            "model_id": self.model_id,
+            "status": self.status,
+            "queue_position": self.queue_position,
+            "quote_usd": self.quote_usd,
+            "cost_usd": self.cost_usd,
+            "error": self.error,
+            "created_at": self.created_at,
+        }
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("succeeded", "failed", "cancelled", "unknown")
+
+
+class Journal(ABC):
+    """Durable job storage. Each write is committed before the method returns."""
+
+    @abstractmethod
+    def begin(
+        self,
+        *,
+        model_id: str,
+        request: dict[str, Any],
+        payload: dict[str, Any],
+        quote_usd: str,
+        owner: str | None = None,
+        group_id: str | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> JobRecord:
+        """Record a job about to be submitted (status ``submitting``)."""
+
+    @abstractmethod
+    def update(self, job_id: str, **fields: Any) -> JobRecord:
+        """Change some fields of a job; ``updated_at`` is set automatically."""
+
+    @abstractmethod
+    def get(self, job_id: str) -> JobRecord | None: ...
+
+    @abstractmethod
+    def by_request_id(self, request_id: str) -> JobRecord | None: ...
+
+    @abstractmethod
+    def find(
+        self,
+        *,
+        statuses: Sequence[JobStatus] | None = None,
+        owner: str | None = None,
+        group_id: str | None = None,
+        limit: int = 200,
+    ) -> list[JobRecord]:
+        """Jobs, newest first, filtered by status, owner and group when given."""
+
+    def unfinished(self) -> list[JobRecord]:
+        """Submitted jobs without a final state: the ones to reattach after a restart."""
+        return [r for r in self.find(statuses=UNFINISHED, limit=10_000) if r.request_id]
+
+    def close(self) -> None:
+        """Release the backend's resources."""
+
+
+def open_journal(path: Path) -> Journal:
+    """The journal stored at ``path`` (SQLite), created and migrated as needed."""
+    from studio.jobs.journal.sqlite import SqliteJournal
+
+    return SqliteJournal(path)
