@@ -12,8 +12,10 @@ STUDIO = Path(studio.__file__).parent
 # Only these modules may import each third-party network or UI library.
 ALLOWED = {
     "gradio": lambda rel: rel.parts[0] == "ui",
-    "httpx": lambda rel: rel.name in ("http.py", "http_public.py", "http_transport.py"),
-    "httpcore": lambda rel: rel.name == "http_transport.py",
+    "httpx": lambda rel: rel.parts[0] == "client" and rel.name in ("http.py", "http_public.py"),
+    # httpx as shipped: nothing in the studio drives httpcore, sockets or TLS itself.
+    "httpcore": lambda rel: False,
+    "ssl": lambda rel: rel.parts[0] == "simulator",  # the simulator serves https for the tests
 }
 
 
@@ -104,6 +106,22 @@ def test_the_layering_rule_sees_through_from_studio_import_and_skips_annotations
 def test_relative_imports_are_refused_so_every_import_names_its_layer():
     with pytest.raises(AssertionError, match="relative import"):
         studio_imports("from ..jobs import journal\n", "x.py")
+
+
+SOCKET_WORK = ("recv(", "recv_into(", "sendall(", "wrap_socket(", "SSLObject", "MemoryBIO", "SSLContext(")
+
+
+def test_no_studio_module_reads_sockets_or_drives_tls_itself():
+    """Downloads, uploads and API calls go through httpx as shipped; only the simulator (a
+    server) touches sockets and TLS."""
+    offenders = [
+        f"{path.relative_to(STUDIO)}: {word}"
+        for path in sorted(STUDIO.rglob("*.py"))
+        if path.relative_to(STUDIO).parts[0] != "simulator"
+        for word in SOCKET_WORK
+        if word in path.read_text()
+    ]
+    assert offenders == []
 
 
 def test_gradio_and_httpx_only_where_their_job_is():

@@ -1,5 +1,5 @@
-"""The one HTTP layer: with :mod:`studio.client.http_transport` (its socket-level transport for
-public hosts), the only module that imports httpx.
+"""The one HTTP layer: with :mod:`studio.client.http_public` (its calls to public hosts), the only
+module that imports httpx, used as shipped (its own transport, pool and TLS).
 
 Two ``httpx.AsyncClient``s, created once: one for the RunComfy API, one for public hosts
 (result downloads, image checks); a download's bytes reach the disk through
@@ -21,7 +21,6 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from studio.client.http_transport import bulk_read_mounts
 from studio.client.retry import (
     CallKind,
     Failure,
@@ -125,9 +124,6 @@ class HttpClient(PublicHostCalls):
                 pool=settings.pool_timeout,
             ),
             transport=self._public_transport,
-            # Downloads and image checks read the socket in big pieces (see studio.client.http_transport);
-            # a transport passed in (tests) serves everything.
-            mounts=None if self._public_transport is not None else bulk_read_mounts(),
             headers={"User-Agent": USER_AGENT},
             follow_redirects=False,
         )

@@ -37,6 +37,7 @@ from studio.media.filewriter import (
 __all__ = ["PublicHostCalls", "PublicProbe", "ProgressFn"]
 
 _MAX_REDIRECTS = 5
+_CHUNK_BYTES = 1024 * 1024  # what a download hands the file writer at a time
 _UNREADABLE = object()
 log = logging.getLogger("studio.client.http")
 
@@ -223,10 +224,11 @@ class PublicHostCalls:
         name = safe_filename(url)
         remove_dead_partials(directory, name)  # what a killed earlier attempt left behind
         partial, f = open_partial(directory, name)
-        # Raw bytes when nothing is encoded (no re-chunking); a body already read (tests) or an
-        # encoded one goes through the decoder.
+        # httpx's stream, gathered into large chunks: the writer thread, the cap check and the
+        # progress callback see a few per megabyte, not one per socket read. Raw bytes when
+        # nothing is encoded; a body already read (tests) or an encoded one goes through the decoder.
         raw = response.headers.get("Content-Encoding", "identity") == "identity" and not response.is_stream_consumed
-        chunks = response.aiter_raw() if raw else response.aiter_bytes()
+        chunks = response.aiter_raw(_CHUNK_BYTES) if raw else response.aiter_bytes(_CHUNK_BYTES)
         total = 0
         writer = FileWriter(f.fileno())
         try:
