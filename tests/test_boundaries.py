@@ -37,6 +37,7 @@ LAYERS: dict[str, set[str]] = {
     "errors": set(),
     "config": {"errors"},
     "secrets_store": BASE,
+    "logs": set(),
     "domain": BASE,
     "media": BASE | {"domain"},
     "client": BASE | {"domain", "media"},
@@ -48,7 +49,7 @@ LAYERS: dict[str, set[str]] = {
     "jobs": BASE | {"domain", "media", "client", "images", "offline", "secrets_store"},
     # The UI calls the jobs' facade; it never speaks HTTP or starts a simulator itself.
     "ui": BASE | {"domain", "media", "images", "jobs", "secrets_store"},
-    "cli": BASE | {"domain", "media", "client", "images", "jobs", "offline", "simulator", "secrets_store"},
+    "cli": BASE | {"domain", "media", "client", "images", "jobs", "offline", "simulator", "secrets_store", "logs"},
     "__init__": BASE | {"domain"},
     "__main__": {"cli"},
 }

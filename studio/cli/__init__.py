@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import NoReturn, Sequence
+from collections.abc import Sequence
+from typing import NoReturn
 
 from studio.cli import jobs, offline, projects, simulator_cmd
 from studio.cli.exits import USAGE, CliError
 from studio.errors import one_line
+from studio.logs import configure_logging
 
 __all__ = ["main", "build_parser"]
 
@@ -46,6 +48,7 @@ def _shown_arg(arg: str) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m studio", description="Kling Studio from the command line.")
+    parser.add_argument("--verbose", action="store_true", help="log one line per API call to stderr (or set STUDIO_LOG_LEVEL)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     offline.register(commands)
     jobs.register(commands)
@@ -56,7 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns its exit code."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        configure_logging(args.verbose)
+    except ValueError as exc:
+        parser.error(str(exc))
     try:
         code: int = args.func(args)
     except CliError as exc:
