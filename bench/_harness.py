@@ -14,9 +14,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -67,7 +68,7 @@ def simulator(
                     break
             except OSError:
                 if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError(f"simulator did not start: {proc.stderr.read().decode()[-500:] if proc.stderr else ''}")
+                    raise RuntimeError(f"simulator did not start: {proc.stderr.read().decode()[-500:] if proc.stderr else ''}") from None
                 time.sleep(0.05)
         control(base, "/_sim/config", {"render": render})
         yield base

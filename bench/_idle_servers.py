@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import StudioApp
-from tests.sim_support import free_port, stop_process
+from tests.browser.conftest import StudioApp  # noqa: E402  (importable only after the sys.path insert above)
+from tests.sim_support import free_port, stop_process  # noqa: E402
 
 # A page has loaded when its button is there and, for the studio, its load event has run: Generate
 # is enabled (the page of 4413111), or the page says this browser's session is ready

@@ -49,7 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
-from _idle_servers import (
+from _idle_servers import (  # noqa: E402  (importable only after the sys.path inserts above)
     Served,
     bare_server,
     browser_cpu_seconds,
@@ -58,7 +58,7 @@ from _idle_servers import (
     studio_server,
 )
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, StudioApp
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, StudioApp  # noqa: E402
 
 ServerFactory = Callable[[Path], AbstractContextManager[Served]]
 SERVERS: list[tuple[str, ServerFactory]] = [("studio", studio_server), ("bare", bare_server)]
@@ -213,7 +213,7 @@ def idle_cpu(browser: Any, served: Served, counts: list[int], args: argparse.Nam
             conns = established(served.url)
             after = visitors.requests()
             requests_window = (time.monotonic() + t1) / 2 - (r0 + t0) / 2  # between the middles of the two reads
-            made = [a[len(b) :] for a, b in zip(after, before)]
+            made = [a[len(b) :] for a, b in zip(after, before, strict=True)]
             sample: dict[str, int] = {}
             for path in made[0] if made else []:
                 sample[path] = sample.get(path, 0) + 1

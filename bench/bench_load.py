@@ -115,8 +115,8 @@ def start_studio(home: Path, port: int, queue_s: float, run_s: float) -> subproc
         GRADIO_ANALYTICS_ENABLED="False",
         XDG_CONFIG_HOME=str(home / "config"),  # no token file from this machine either
     )
-    log = open(home / "studio.log", "wb")
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    with open(home / "studio.log", "wb") as log:  # the child keeps its own copy of the descriptor
+        proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + 90
     while True:
         try:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from studio.domain.catalog import endpoint  # noqa: E402
-from studio.domain.payload import build_payload, request_from_input  # noqa: E402
-from studio.domain.pricing import quote_request  # noqa: E402
+from studio.domain.catalog import endpoint
+from studio.domain.payload import build_payload, request_from_input
+from studio.domain.pricing import quote_request
 
 INPUT = json.dumps(
     {

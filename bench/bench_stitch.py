@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from studio.media.render import probe, run_ffmpeg  # noqa: E402
-from studio.media.stitch import stitch  # noqa: E402
+from studio.media.render import probe, run_ffmpeg
+from studio.media.stitch import stitch
 
 
 def make_clip(path: Path, seconds: int, hue: int) -> None:

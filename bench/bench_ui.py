@@ -61,7 +61,7 @@ COST_PROBE = """
 }
 """
 
-GALLERY_PROBE = """
+GALLERY_PROBE = r"""
 () => {
   // Gradio's HTML component patches the gallery in place, node by node: a <video> element may
   // be reused for another job (its src changes). So a job is identified by the src, "appeared"

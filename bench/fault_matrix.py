@@ -25,11 +25,12 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Iterator
+from typing import Any, ClassVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -165,7 +166,7 @@ def verdict(sim: SimulatorServer, home: Path, out: Path, code: int) -> str:
             return "no: nothing was charged"
         return "no"
     sim.faults.clear()
-    rcode, _, rerr = cli(sim, home, "resume")
+    rcode, _, _ = cli(sim, home, "resume")
     got = len(videos(out))
     if got >= len(charged):
         return f"no: the journal kept it; `resume` fetched it (exit {rcode})"
@@ -193,7 +194,7 @@ def run_row(sim: SimulatorServer, work: Path, op: str, kind: str, *, times: int 
         lost = verdict(sim, home, out, code)
     elif op == "cancel":
         sim.set_config(queue_seconds=3.0)
-        code0, stdout, err0 = cli(sim, home, "run", T2V, "--input", INPUT, "--output-dir", str(out), "--no-wait")
+        code0, stdout, _ = cli(sim, home, "run", T2V, "--input", INPUT, "--output-dir", str(out), "--no-wait")
         request_id = json.loads(stdout)["request_id"] if code0 == 0 else ""
         sim.faults.add(op, kind, **options)
         code, stdout, err = cli(sim, home, "cancel", request_id)
@@ -227,12 +228,12 @@ class _ImageHost(BaseHTTPRequestHandler):
     """A stand-in public file host: PUT and GET fail as ``mode`` says."""
 
     mode = "ok"
-    stored: dict[str, bytes] = {}
+    stored: ClassVar[dict[str, bytes]] = {}  # one store shared by every request handler
 
     def log_message(self, *args: Any) -> None:
         pass
 
-    def do_PUT(self) -> None:  # noqa: N802
+    def do_PUT(self) -> None:
         data = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         if self.mode == "put_503":
             self._send(503, b'{"error": "unavailable"}', "application/json")
@@ -240,7 +241,7 @@ class _ImageHost(BaseHTTPRequestHandler):
         self.stored[self.path] = data
         self._send(201, json.dumps({"url": self.path}).encode(), "application/json")
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         if self.mode == "get_404":
             self._send(404, b"not found", "text/plain")
         elif self.mode == "get_html":

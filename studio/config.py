@@ -8,9 +8,9 @@ module holds a timeout or a retry count. ``Settings`` never holds the API token;
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping
 
 from studio.errors import ConfigError
 
@@ -174,6 +174,10 @@ class Settings:
     confirm_above_usd: float = 5.0
     confirm_above_jobs: int = 4
 
+    # Visitors' own RunComfy keys each get an HTTP client; at most this many are kept, the least
+    # recently used closed first (STUDIO_VISITOR_CLIENTS). One with a job in flight is kept.
+    visitor_clients: int = 64
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Settings from the environment (``os.environ`` by default)."""
@@ -203,6 +207,7 @@ class Settings:
             public_base_url=env.get("STUDIO_PUBLIC_BASE_URL", "").strip().rstrip("/"),
             http_image_hosts=_hosts(env, "STUDIO_HTTP_IMAGE_HOSTS"),
             confirm_above_usd=_float(env, "STUDIO_CONFIRM_ABOVE_USD", cls.confirm_above_usd),
+            visitor_clients=max(1, int(_float(env, "STUDIO_VISITOR_CLIENTS", cls.visitor_clients))),
         )
 
     def evolve(self, **changes: object) -> Settings:

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 __all__ = [
     "Problem",
@@ -333,7 +334,7 @@ def error_for_status(
     code = _error_code(body)
     cls: type[ApiError]
     if code in _BY_ERROR_CODE:
-        cls = _BY_ERROR_CODE[code]  # type: ignore[index]
+        cls = _BY_ERROR_CODE[code]
     elif status_code >= 500:
         cls = ServerError
     else:

@@ -62,5 +62,4 @@ def configure_logging(verbose: bool = False, environ: Mapping[str, str] = os.env
     handler._studio = True  # type: ignore[attr-defined]
     logger.addHandler(handler)
     logger.setLevel(level)
-    logger.propagate = False
     return level

@@ -8,7 +8,8 @@ would), so the same code path that talks to RunComfy talks to it.
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from studio.client.credentials import Token
 from studio.config import Settings

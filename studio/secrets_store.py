@@ -21,9 +21,9 @@ import os
 import secrets
 import stat
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 __all__ = ["StudioSecrets", "load_secrets", "ENV_NAMES", "LEGACY_BROWSER_SECRET"]
 

@@ -1,10 +1,23 @@
-"""Shared fixtures: every test runs with its own studio home and no real credentials."""
+"""Shared fixtures: every test runs with its own studio home and no real credentials.
+
+The simulator fixtures (``simulator``/``server``, ``sim``, ``clients``, ``api``, ``anon``) serve
+any test module that declares its simulator timing as a module-level constant::
+
+    from .sim_support import FAST
+    SIM_CONFIG = FAST   # or QUICK from .studio_support
+
+The module gets one real simulator for all its tests, built with ``SIM_CONFIG``; ``sim`` resets it
+(jobs, faults, log, and back to ``SIM_CONFIG``) before each test.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 # RunComfy's catalog as published (tests/fixtures/README.md): every simulator a test starts, in
@@ -13,7 +26,39 @@ PUBLISHED_CATALOG = Path(__file__).resolve().parent / "fixtures" / "runcomfy_cat
 # Set before any test module is imported: module-level SimulatorConfig()s read it when built.
 os.environ["STUDIO_SIM_CATALOG"] = str(PUBLISHED_CATALOG)
 
+# Imported only now, so neither the studio nor sim_support's FAST can read the environment before it is set.
+from studio.simulator import SimulatorConfig, SimulatorServer  # noqa: E402
+
+from .sim_support import AUTH  # noqa: E402
+
 _CREDENTIALS = ("RUNCOMFY_TOKEN", "RUNCOMFY_API_KEY", "RUNCOMFY_CONFIG_DIR", "RUNCOMFY_MODEL_API_BASE")
+
+
+# The fast tier: `pytest -m "not slow"` leaves out the browser tests and these modules (real
+# subprocesses, kill-and-resume runs, fuzzing, whole-app boots); the README's command runs all.
+SLOW_MODULES = {
+    "test_attack_surface", "test_crash_points", "test_crash_and_interrupt", "test_fuzz_inputs",
+    "test_spaces", "test_storyboard", "test_ui_smoke", "test_images_s3", "test_cli_offline",
+    "test_fault_matrix", "test_runcomfy_shapes", "test_end_to_end", "test_logs",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        path = Path(str(item.path))
+        if "browser" in path.parts or path.stem in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def studio_logging() -> Iterator[None]:
+    """A test that runs ``python -m studio`` in this process configures the studio's loggers
+    (studio.logs); put them back, so the next test on this worker sees every record."""
+    logger = logging.getLogger("studio")
+    handlers, level = list(logger.handlers), logger.level
+    yield
+    logger.handlers[:] = handlers
+    logger.setLevel(level)
 
 
 @pytest.fixture(autouse=True)
@@ -27,3 +72,63 @@ def isolated_env(monkeypatch, tmp_path):
     monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
     monkeypatch.setenv("STUDIO_SIM_CATALOG", str(PUBLISHED_CATALOG))
     yield
+
+
+# -- the module's simulator -------------------------------------------------------------------
+
+
+def _sim_config(request: pytest.FixtureRequest) -> SimulatorConfig:
+    """The requesting test module's ``SIM_CONFIG``; a module without one is a usage error."""
+    config = getattr(request.module, "SIM_CONFIG", None)
+    if not isinstance(config, SimulatorConfig):
+        pytest.fail(
+            f"{request.module.__name__} uses the simulator fixtures but declares no module-level "
+            "SIM_CONFIG (a SimulatorConfig, e.g. FAST from tests.sim_support or QUICK from tests.studio_support)",
+            pytrace=False,
+        )
+    return config
+
+
+@pytest.fixture(scope="module")
+def simulator(request: pytest.FixtureRequest) -> Iterator[SimulatorServer]:
+    """A real simulator for the whole module, built with the module's SIM_CONFIG."""
+    with SimulatorServer(_sim_config(request)) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def server(simulator: SimulatorServer) -> SimulatorServer:
+    """The module's simulator under the name the HTTP-level tests use (the same server)."""
+    return simulator
+
+
+@pytest.fixture
+def sim(request: pytest.FixtureRequest, simulator: SimulatorServer) -> SimulatorServer:
+    """The module's simulator with no jobs, faults or log entries, and the module's SIM_CONFIG."""
+    simulator.store.reset()
+    simulator.faults.clear()
+    simulator.log.clear()
+    simulator.set_config(_sim_config(request))
+    return simulator
+
+
+@pytest.fixture(scope="module")
+def clients(server: SimulatorServer) -> Iterator[tuple[httpx.Client, httpx.Client]]:
+    """One client with the token and one without, for the module (building clients is slow)."""
+    with (
+        httpx.Client(base_url=server.base_url, headers=AUTH, timeout=10) as api,
+        httpx.Client(base_url=server.base_url, timeout=10) as anon,
+    ):
+        yield api, anon
+
+
+@pytest.fixture
+def api(sim: SimulatorServer, clients: tuple[httpx.Client, httpx.Client]) -> httpx.Client:
+    """A client with the token, for a freshly reset simulator."""
+    return clients[0]
+
+
+@pytest.fixture
+def anon(sim: SimulatorServer, clients: tuple[httpx.Client, httpx.Client]) -> httpx.Client:
+    """A client without a token (also used for /_sim/ and file downloads)."""
+    return clients[1]

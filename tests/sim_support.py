@@ -1,16 +1,19 @@
-"""Shared fixtures and helpers for the simulator tests: a real server, plain httpx clients."""
+"""Helpers for the simulator tests (real server, plain httpx clients); the fixtures are in conftest.py.
+
+A module using them declares ``SIM_CONFIG = FAST``.
+"""
 
 from __future__ import annotations
 
 import socket
 import subprocess
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import httpx
-import pytest
 
-from studio.simulator import SimulatorConfig, SimulatorServer
+from studio.simulator import SimulatorConfig
 
 TOKEN = "sim-token"
 OTHER = "other-token"
@@ -18,44 +21,9 @@ T2V = "kling/kling-3.0/pro/text-to-video"
 I2V = "kling/kling-3.0/standard/image-to-video"
 I2V_PRO = "kling/kling-3.0/pro/image-to-video"  # the image-to-video tiers with an end image
 T2V_4K = "kling/kling-3.0/4k/text-to-video"
+# The simulator timing of the HTTP-level tests (the module's SIM_CONFIG; conftest builds and resets to it).
 FAST = SimulatorConfig(queue_seconds=0.2, run_seconds=0.2, render=False, extra_tokens=(OTHER,))
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-@pytest.fixture(scope="module")
-def server():
-    with SimulatorServer(FAST) as s:
-        yield s
-
-
-@pytest.fixture
-def sim(server):
-    """The module's server, reset (jobs, faults, log, config) before each test."""
-    server.store.reset()
-    server.faults.clear()
-    server.log.clear()
-    server.set_config(FAST)
-    yield server
-
-
-@pytest.fixture(scope="module")
-def clients(server):
-    """One client with the token and one without, for the module (building clients is slow)."""
-    with httpx.Client(base_url=server.base_url, headers=AUTH, timeout=10) as api, httpx.Client(
-        base_url=server.base_url, timeout=10
-    ) as anon:
-        yield api, anon
-
-
-@pytest.fixture
-def api(sim, clients):
-    return clients[0]
-
-
-@pytest.fixture
-def anon(sim, clients):
-    """A client without a token (also used for /_sim/ and file downloads)."""
-    return clients[1]
 
 
 def submit(api: httpx.Client, body: dict[str, Any] | None = None, model: str = T2V) -> dict[str, Any]:

@@ -1,12 +1,13 @@
-"""A simulator shared by a test module, and a studio (the real client) pointed at it."""
+"""A studio (the real client) pointed at a module's simulator; the fixtures are in conftest.py.
+
+A module using them declares ``SIM_CONFIG = QUICK``.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from studio.client.credentials import Token
 from studio.config import Settings
@@ -16,23 +17,8 @@ from studio.simulator import SimulatorConfig, SimulatorServer
 from .conftest import PUBLISHED_CATALOG
 
 SIM_TOKEN = "sim-token"
+# The simulator timing of the studio-level tests (the module's SIM_CONFIG; conftest builds and resets to it).
 QUICK = SimulatorConfig(queue_seconds=0.3, run_seconds=0.3, render=False)
-
-
-@pytest.fixture(scope="module")
-def simulator():
-    with SimulatorServer(QUICK) as server:
-        yield server
-
-
-@pytest.fixture
-def sim(simulator):
-    """The module's simulator with no jobs, faults or log entries, and QUICK settings."""
-    simulator.store.reset()
-    simulator.faults.clear()
-    simulator.log.clear()
-    simulator.set_config(QUICK)
-    return simulator
 
 
 def settings_for(server: SimulatorServer, data_dir: Path, **changes: Any) -> Settings:

@@ -195,7 +195,9 @@ def test_a_price_from_before_the_session_answers_the_box_only(duration):
     class Handlers(ClickHandlers):
         manager = Manager()
         live = False
-        c = {"owner": "owner"}
+
+        def __init__(self) -> None:
+            self.c = {"owner": "owner"}  # ClickHandlers.c is per instance (the component map)
 
         def _form(self, data):
             return replace(FORM, duration=duration), {"compare": [], "alt_prompt": "", "takes": 1, "api_key": None}

@@ -1,6 +1,5 @@
 """Settings from the environment."""
 
-import os
 from pathlib import Path
 
 import pytest

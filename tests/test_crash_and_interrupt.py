@@ -14,7 +14,10 @@ import pytest
 from studio.jobs.journal import open_journal
 
 from .sim_support import wait_until
-from .studio_support import child_env, sim, simulator, submits  # noqa: F401
+from .studio_support import QUICK, child_env, submits
+
+# The simulator timing the conftest fixtures (simulator, sim) build and reset to.
+SIM_CONFIG = QUICK
 
 ROOT = Path(__file__).resolve().parents[1]
 T2V = "kling/kling-3.0/standard/text-to-video"

@@ -99,9 +99,9 @@ def test_twenty_random_sigkills_lose_no_paid_video(slow_simulator, tmp_path):
     print(f"\nSTUDIO_CRASH_SEED={SEED} STUDIO_CRASH_POINTS={POINTS}")
     with ThreadPoolExecutor(LANES) as pool:
         outcomes = list(pool.map(lambda p: _run_point(slow_simulator, tmp_path / p.marker, p), points))
-    for point, outcome in zip(points, outcomes):
+    for point, outcome in zip(points, outcomes, strict=True):
         print(f"{point}: journal at the kill {point.seen or ['(no row yet)']}; {outcome}")
-    failed = [f"{p}: {o}" for p, o in zip(points, outcomes) if o.startswith("FAILED")]
+    failed = [f"{p}: {o}" for p, o in zip(points, outcomes, strict=True) if o.startswith("FAILED")]
     assert not failed, f"seed {SEED}:\n" + "\n".join(failed)
     assert {p.phase for p in points} == set(PHASES) and len(points) == POINTS
     paid = [j for j in slow_simulator.store.jobs() if "crash-point-" in json.dumps(j.body).lower()]

@@ -12,7 +12,10 @@ from studio.errors import JobFailed, JobTimeout
 from studio.jobs.runner import INTERRUPTED_SUBMIT, submit_abandoned
 
 from .skill_examples import SKILL_EXAMPLES
-from .studio_support import downloads_carried_token, sim, simulator, studio_for, submits  # noqa: F401
+from .studio_support import QUICK, downloads_carried_token, studio_for, submits
+
+# The simulator timing the conftest fixtures (simulator, sim) build and reset to.
+SIM_CONFIG = QUICK
 
 RATIO = {"16:9": 16 / 9, "9:16": 9 / 16, "1:1": 1.0}
 

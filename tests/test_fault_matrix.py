@@ -8,7 +8,10 @@ import pytest
 from studio.cli import main
 
 from .sim_support import wait_until
-from .studio_support import cli_env, downloads_carried_token, sim, simulator, submits  # noqa: F401
+from .studio_support import QUICK, cli_env, downloads_carried_token, submits
+
+# The simulator timing the conftest fixtures (simulator, sim) build and reset to.
+SIM_CONFIG = QUICK
 
 T2V = "kling/kling-3.0/standard/text-to-video"
 INPUT = json.dumps({"prompt": "wide shot of a lighthouse", "duration": 3})

@@ -157,7 +157,7 @@ def assert_field_is_findable(problem: Problem, data: object) -> None:
 @settings(max_examples=1200, **FUZZ)
 @given(data=ANY_INPUT, ep=ENDPOINT)
 def test_check_input_only_reports_problems(data, ep):
-    request, problems = check_input(data, ep)
+    _, problems = check_input(data, ep)
     for p in problems:
         assert isinstance(p, Problem)
         assert_field_is_findable(p, data)
@@ -264,7 +264,7 @@ def test_cli_fuzz(input_files):
                 assert FIELD_LINE.match(line), (argv, line)
         if code == 64:  # argparse's usage and error, or "endpoint: ..." / "--variants: ..."
             last = err.strip().split("\n")[-1]
-            assert last.startswith("python -m studio") and ": error: " in last or FIELD_LINE.match(last), (argv, err)
+            assert (last.startswith("python -m studio") and ": error: " in last) or FIELD_LINE.match(last), (argv, err)
         if code == 0 and argv and argv[0] == "payload" and "--help" not in argv and "-h" not in argv:
             json.loads(out)
 
@@ -508,7 +508,7 @@ def test_fixed_unreadable_json_exits_65(text):
 
 @pytest.mark.parametrize("ratio", ["inf:1", "1:inf", "1e-300:1e300", "1e308:1e-308", "1000000:1"])
 def test_fixed_ratio_crashes_are_upload_errors(image_dir, ratio):
-    with pytest.raises(UploadError, match="^start image: aspect ratio"):
+    with pytest.raises(UploadError, match=r"^start image: aspect ratio"):
         prepare_image(_write(image_dir, "r.png", VALID[0][1]), role="start", out_dir=image_dir / "o", fit="pad", aspect_ratio=ratio)
 
 

@@ -157,7 +157,7 @@ async def test_submit_is_never_retried_when_the_outcome_is_unknown_or_refused(an
 @pytest.mark.parametrize("first", [ok({}, 429), httpx.ConnectError("refused"), httpx.ConnectTimeout("no route")])
 async def test_submit_is_retried_only_when_certainly_not_accepted(first):
     script = Script(first, ok({"request_id": "r9"}))
-    http, sleeps = client(script)
+    http, _ = client(script)
     handle = await RunComfyApi(http).submit("kling/kling-3.0/pro/text-to-video", {"prompt": "p"})
     assert handle.request_id == "r9" and len(script.requests) == 2
 
@@ -202,7 +202,7 @@ async def test_download_refuses_redirect_off_allowlist(tmp_path):
     files = Script(httpx.Response(302, headers={"Location": "https://evil.example.com/x.mp4"}))
     http, _ = client(Script(ok({})), public=files)
     allowed = lambda u: ".runcomfy.net" in u  # noqa: E731
-    with pytest.raises(DownloadError, match="evil.example.com"):
+    with pytest.raises(DownloadError, match=r"evil\.example\.com"):
         await http.download("https://f.runcomfy.net/clip.mp4", tmp_path, allowed=allowed)
     assert len(files.requests) == 1 and list(tmp_path.iterdir()) == []
 

@@ -73,7 +73,7 @@ async def test_no_host_in_live_mode_and_the_one_sentence_hint(tmp_path):
         assert host_from_settings(settings, http, simulator_base="http://127.0.0.1:1") is None  # live
         with pytest.raises(ConfigError, match="offline mode"):
             host_from_settings(settings.evolve(image_host="simulator"), http)
-        with pytest.raises(ConfigError, match="SPACE_HOST.*STUDIO_PUBLIC_BASE_URL"):
+        with pytest.raises(ConfigError, match=r"SPACE_HOST.*STUDIO_PUBLIC_BASE_URL"):
             host_from_settings(settings.evolve(image_host="space"), http)
         with pytest.raises(ConfigError, match="https://"):
             host_from_settings(settings.evolve(image_host="space", public_base_url="http://x.example"), http)
@@ -122,7 +122,7 @@ def test_offline_simulator_also_trusts_the_configured_http_hosts(tmp_path):
 
 async def test_space_host_refuses_when_the_app_uses_auth(tmp_path, image):
     host = SpaceHost(f"https://{SPACE}", tmp_path / "served", app_uses_auth=True)
-    with pytest.raises(UploadError, match="^end image: the app asks for a login.*STUDIO_IMAGE_HOST=s3"):
+    with pytest.raises(UploadError, match=r"^end image: the app asks for a login.*STUDIO_IMAGE_HOST=s3"):
         await host.publish(image)
     assert not (tmp_path / "served").exists()
 
@@ -155,7 +155,7 @@ async def test_publish_checked_returns_the_url_when_it_fetches(tmp_path, image):
 
 
 async def test_pasted_url_host_asks_for_a_link(image):
-    with pytest.raises(UploadError, match="^end image: this studio takes image links.*paste a public https://"):
+    with pytest.raises(UploadError, match=r"^end image: this studio takes image links.*paste a public https://"):
         await PastedUrlHost().publish(image)
 
 
@@ -190,5 +190,5 @@ async def test_simulator_host_puts_with_the_token_only_on_the_api_origin(image):
 
 async def test_simulator_host_upload_errors_name_the_image(image):
     async with http_with(lambda r: httpx.Response(413), max_retries=0) as http:
-        with pytest.raises(UploadError, match="^end image: the upload to 127.0.0.1 answered HTTP 413"):
+        with pytest.raises(UploadError, match=r"^end image: the upload to 127\.0\.0\.1 answered HTTP 413"):
             await SimulatorHost(http, "http://127.0.0.1:8765").publish(image)

@@ -126,7 +126,7 @@ def assert_clean(prepared: PreparedImage) -> Image.Image:
 
 
 def close(a: tuple[int, ...], b: tuple[int, ...], tolerance: int = 12) -> bool:
-    return all(abs(x - y) <= tolerance for x, y in zip(a, b))
+    return all(abs(x - y) <= tolerance for x, y in zip(a, b, strict=True))
 
 
 # -- accepted, cleaned -------------------------------------------------------------------
@@ -353,7 +353,7 @@ def test_sixty_megabyte_png_is_refused_before_decoding(tmp_path):
 
 
 def test_missing_file_is_a_message_not_a_crash(tmp_path):
-    with pytest.raises(UploadError, match="^end image: could not be read"):
+    with pytest.raises(UploadError, match=r"^end image: could not be read"):
         prepare_image(tmp_path / "gone.jpg", role="end", out_dir=tmp_path / "out")
 
 

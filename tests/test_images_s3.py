@@ -193,13 +193,13 @@ async def test_secrets_stay_out_of_reprs_and_messages(s3_server, tmp_path, http,
     assert str(caught.value).startswith("start image: could not upload")
     assert "STUDIO_S3_SECRET_ACCESS_KEY" in str(caught.value) and "WRONG-SECRET-1" not in str(caught.value)
     missing = host_from_settings(settings_for(s3_server, tmp_path, s3_bucket="no-such-bucket"), http)
-    with pytest.raises(UploadError, match="bucket does not exist.*STUDIO_S3_BUCKET"):
+    with pytest.raises(UploadError, match=r"bucket does not exist.*STUDIO_S3_BUCKET"):
         await missing.publish(photo)
 
 
 async def test_unreachable_store_is_a_message(tmp_path, http, photo):
     host = S3Host(settings_for(f"http://127.0.0.1:{free_port()}", tmp_path, connect_timeout=0.5))
-    with pytest.raises(UploadError, match="could not reach the S3 store.*STUDIO_S3_ENDPOINT_URL") as caught:
+    with pytest.raises(UploadError, match=r"could not reach the S3 store.*STUDIO_S3_ENDPOINT_URL") as caught:
         await host.publish(photo)
     assert SECRET_KEY not in str(caught.value)
 

@@ -117,7 +117,7 @@ async def test_a_redirect_to_an_ssrf_target_is_refused(case):
 
 async def test_localhost_through_the_real_resolver_is_refused():
     assert "127.0.0.1" in await system_resolver("localhost", 443) or "::1" in await system_resolver("localhost", 443)
-    with pytest.raises(UploadError, match="localhost resolves to .*loopback"):
+    with pytest.raises(UploadError, match=r"localhost resolves to .*loopback"):
         await vet_url("https://localhost/a.jpg", field="image URL")
 
 
@@ -191,7 +191,7 @@ def _svg():
 )
 async def test_content_problems_are_named(answer, words):
     web = Web({"images.example.com/a.jpg": answer})
-    with pytest.raises(UploadError, match="^start image URL: ") as caught:
+    with pytest.raises(UploadError, match=r"^start image URL: ") as caught:
         await check("https://images.example.com/a.jpg", web)
     assert words in str(caught.value)
 
@@ -217,7 +217,7 @@ async def test_a_timeout_is_a_message():
         raise httpx.ReadTimeout("slow", request=request)
 
     http = HttpClient(Settings(), None, public_transport=httpx.MockTransport(slow))
-    with pytest.raises(UploadError, match="did not answer in time.*private browser window"):
+    with pytest.raises(UploadError, match=r"did not answer in time.*private browser window"):
         await check_public_image(http, "https://images.example.com/a.jpg", resolver=resolver)
 
 

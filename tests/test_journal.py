@@ -32,11 +32,11 @@ def test_lifecycle_and_reopen(tmp_path, journal):
 
 
 def test_unfinished_are_submitted_and_not_final(journal):
-    a, b, c, d = (new(journal) for _ in range(4))
+    a, b, c, _d = (new(journal) for _ in range(4))
     journal.update(a.job_id, status="queued", request_id="a")
     journal.update(b.job_id, status="downloading", request_id="b")
     journal.update(c.job_id, status="succeeded", request_id="c")
-    # d stays "submitting": its outcome is unknown and it is never reattached or resubmitted
+    # _d stays "submitting": its outcome is unknown and it is never reattached or resubmitted
     assert {r.request_id for r in journal.unfinished()} == {"a", "b"}
 
 

@@ -48,7 +48,6 @@ def test_configuring_twice_keeps_one_handler_and_masks_bearer_credentials(capsys
         for handler in list(root.handlers):
             root.removeHandler(handler)
         root.setLevel(logging.NOTSET)
-        root.propagate = True
 
 
 def _run(server: SimulatorServer, home: Path, *flags: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from itertools import pairwise
 from pathlib import Path
 from types import ModuleType
 
@@ -117,7 +118,7 @@ def test_animatic_shows_each_card(tmp_path: Path) -> None:
         frames = [frame.to_image() for frame in container.decode(video=0)]
     assert len(frames) == 48
     middle_1, middle_2 = mean_rgb(frames[12]), mean_rgb(frames[36])  # the cards have different hues
-    assert max(abs(a - b) for a, b in zip(middle_1, middle_2)) > 2
+    assert max(abs(a - b) for a, b in zip(middle_1, middle_2, strict=True)) > 2
 
 
 def test_animatic_needs_cards(tmp_path: Path) -> None:
@@ -145,8 +146,8 @@ def test_image_motion_fades_to_end_image(tmp_path: Path, images: dict[str, Path]
     assert (facts["width"], facts["height"]) == (360, 540)  # the start image's 2:3, not the end's 4:3
     assert facts["audio"] == ["aac"] and info.has_audio
     first, last = first_and_last_frames(out)
-    r0, g0, b0 = mean_rgb(first)
-    r1, g1, b1 = mean_rgb(last)
+    r0, _, b0 = mean_rgb(first)
+    r1, _, b1 = mean_rgb(last)
     assert b0 > 150 and r0 < 80  # starts on the blue start image
     assert r1 > 150 and b1 < 80  # ends on the red end image
 
@@ -168,7 +169,7 @@ def test_image_motion_zooms_smoothly(tmp_path: Path, images: dict[str, Path]) ->
     xs = line_positions(out)
     assert len(xs) == 48
     assert xs[0] == pytest.approx(101.5, abs=0.5) and xs[-1] < xs[0] - 10  # moved out from the centre
-    steps = [b - a for a, b in zip(xs, xs[1:])]
+    steps = [b - a for a, b in pairwise(xs)]
     assert all(step < 0.05 for step in steps)  # never steps back (zoompan's whole-pixel jitter would)
     assert max(-step for step in steps) < 1.5  # and never jumps
 

@@ -1,6 +1,6 @@
 """The retry policy, table-driven."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 
 import pytest
@@ -62,8 +62,8 @@ NOW = 1_700_000_000.0
         ("soon", None),
         ("nan", None),
         ("inf", None),
-        (format_datetime(datetime.fromtimestamp(NOW + 30, timezone.utc), usegmt=True), 30.0),
-        (format_datetime(datetime.fromtimestamp(NOW - 30, timezone.utc), usegmt=True), 0.0),
+        (format_datetime(datetime.fromtimestamp(NOW + 30, UTC), usegmt=True), 30.0),
+        (format_datetime(datetime.fromtimestamp(NOW - 30, UTC), usegmt=True), 0.0),
     ],
 )
 def test_parse_retry_after(value, expected):

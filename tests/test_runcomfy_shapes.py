@@ -17,7 +17,10 @@ from studio.client.job_states import Failed, Succeeded, parse_state
 from studio.errors import ApiError, Unprocessable, error_for_status
 
 from .conftest import PUBLISHED_CATALOG
-from .studio_support import cli_env, sim, simulator, submits  # noqa: F401 (fixtures)
+from .studio_support import QUICK, cli_env, submits
+
+# The simulator timing the conftest fixtures (simulator, sim) build and reset to.
+SIM_CONFIG = QUICK
 
 T2V = "kling/kling-3.0/pro/text-to-video"
 INPUT = json.dumps({"prompt": "wide shot of a lighthouse", "duration": 3})

@@ -15,24 +15,23 @@ import pytest
 from PIL import Image
 
 from .sim_support import (
+    FAST,
     I2V,
     I2V_PRO,
     OTHER,
     T2V,
     T2V_4K,
     TOKEN,
-    anon,  # noqa: F401
-    api,  # noqa: F401
-    clients,  # noqa: F401
     finish,
-    server,  # noqa: F401
-    sim,  # noqa: F401
     sim_job,
     status_of,
     submit,
     wait_status,
     wait_until,
 )
+
+# The simulator timing the conftest fixtures (server, sim, clients, api, anon) build and reset to.
+SIM_CONFIG = FAST
 
 # -- auth ------------------------------------------------------------------------------------
 

@@ -13,17 +13,16 @@ from studio.simulator.faults import FaultBook, FaultRule
 from studio.simulator.files import HUGE_BYTES, OFFHOST_URL
 
 from .sim_support import (
+    FAST,
     T2V,
-    anon,  # noqa: F401
-    api,  # noqa: F401
-    clients,  # noqa: F401
     finish,
-    server,  # noqa: F401
-    sim,  # noqa: F401
     status_of,
     submit,
     wait_status,
 )
+
+# The simulator timing the conftest fixtures (server, sim, clients, api, anon) build and reset to.
+SIM_CONFIG = FAST
 
 BODY = {"prompt": "a lighthouse at dusk", "duration": 3}
 DROPPED = (httpx.RemoteProtocolError, httpx.ReadError)

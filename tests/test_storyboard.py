@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
 import av
@@ -112,7 +113,7 @@ async def test_forty_second_storyboard_offline_end_to_end(tmp_path):
     assert "start_image_url" not in submitted[0]
     for body in submitted[1:]:
         assert body["start_image_url"].startswith(studio.simulator.base_url + "/uploads/")
-    for before, after in zip(result.clips, result.clips[1:]):
+    for before, after in pairwise(result.clips):
         difference = np.abs(_frame(before.files[0], "last") - _frame(after.files[0], "first")).mean()
         assert difference < 12, difference
 

@@ -8,6 +8,7 @@ import httpx
 import pytest
 import uvicorn
 from gradio_client import Client
+from gradio_client.exceptions import AppError
 
 from studio.config import Settings
 from studio.jobs.service import Studio
@@ -72,12 +73,12 @@ def test_storyboards_variants_and_recipes_through_the_api(studio_url, tmp_path):
     film = httpx.get(studio_url.rstrip("/") + state["video_url"], timeout=30)
     assert film.status_code == 200 and film.headers["content-type"] == "video/mp4" and len(film.content) > 1000
     assert sorted((c["clip"], c["status"]) for c in state["clips"]) == [(0, "succeeded"), (1, "succeeded")]
-    with pytest.raises(Exception):
+    with pytest.raises(AppError):  # another owner's run is refused
         client.predict("bob", run["run_id"], api_name="/storyboard_status")
     jobs = client.predict("carol", "kling/kling-3.0/standard/text-to-video", json.dumps({"prompt": "wide shot", "duration": 3}), "tier", json.dumps(["standard", "pro"]), "", api_name="/run_variants")
     assert [j["variant"] for j in jobs] == ["tier standard", "tier pro"]
     assert [j["model_id"].split("/")[2] for j in jobs] == ["standard", "pro"]
     recipe = client.predict("carol", jobs[0]["job_id"], api_name="/export_recipe")
     assert recipe["kind"] == "kling-studio/job" and recipe["request"]["prompt"] == "wide shot"
-    with pytest.raises(Exception):
+    with pytest.raises(AppError):  # another owner's job is refused
         client.predict("mallory", jobs[0]["job_id"], api_name="/export_recipe")

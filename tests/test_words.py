@@ -59,7 +59,7 @@ def test_tier_choices_carry_the_catalog_prices() -> None:
 
 
 def test_labels_for_the_page_are_registered_in_both_languages() -> None:
-    for (data, key), (en, _), (zh, _) in zip(words.tier_choice_labels(), words.tier_choices("en"), words.tier_choices("zh")):
+    for (data, key), (en, _), (zh, _) in zip(words.tier_choice_labels(), words.tier_choices("en"), words.tier_choices("zh"), strict=True):
         i18n_key = data.key
         assert I18N.translations["en"][i18n_key] == en
         assert I18N.translations["zh-CN"][i18n_key] == I18N.translations["zh"][i18n_key] == zh

@@ -13,8 +13,9 @@ import asyncio
 import json
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from studio.cli.exits import (
     DATAERR,
@@ -33,8 +34,6 @@ from studio.errors import (
     ApiError,
     AuthError,
     ConfigError,
-    DownloadError,
-    JobFailed,
     JobTimeout,
     NetworkError,
     RateLimited,
@@ -113,7 +112,7 @@ def _studio(args: argparse.Namespace) -> Studio:
         settings = settings.evolve(poll_interval=args.poll_secs)
     if getattr(args, "timeout", None) is not None:
         settings = settings.evolve(job_deadline=args.timeout)
-    return Studio.connect(settings, offline=True if getattr(args, "offline", False) else False)
+    return Studio.connect(settings, offline=bool(getattr(args, "offline", False)))
 
 
 def _run_async(args: argparse.Namespace, fn: Callable[[Studio], Awaitable[int]]) -> int:

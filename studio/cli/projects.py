@@ -40,7 +40,7 @@ def _board(spec: str) -> Storyboard:
             return board
         return storyboard_from_json(data)
     except ValidationError as exc:
-        raise CliError(DATAERR, *(str(p) for p in exc.problems) or ("storyboard: this recipe is a single job; use `run`",)) from None
+        raise CliError(DATAERR, *(tuple(str(p) for p in exc.problems) or ("storyboard: this recipe is a single job; use `run`",))) from None
 
 
 def _cmd_storyboard(args: argparse.Namespace) -> int:
@@ -115,8 +115,8 @@ def _cmd_variants(args: argparse.Namespace) -> int:
         ]
         results = await asyncio.gather(*(studio.runner.follow(r, on_progress=_Reporter()) for r in records), return_exceptions=True)
         code = OK
-        rows = []
-        for v, r in zip(variants, results):
+        rows: list[dict[str, Any]] = []
+        for v, r in zip(variants, results, strict=True):
             if isinstance(r, BaseException):
                 code = max(code, exit_code_for(r) if isinstance(r, StudioError) else FAILED)
                 rows.append({"variant": v.label, "error": str(r)})

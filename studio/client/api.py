@@ -7,9 +7,10 @@ when it is on the configured API host, so a token can never be sent elsewhere.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 from urllib.parse import quote, urlsplit
 
 from studio.client.http import HttpClient

@@ -10,8 +10,9 @@ refused. The streaming itself is :meth:`studio.client.http.HttpClient.download`,
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 __all__ = ["ALLOWED_SUFFIXES", "find_output_urls", "host_allowed", "safe_filename", "unique_path"]

@@ -16,7 +16,8 @@ import asyncio
 import logging
 import random
 import time
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -40,7 +41,7 @@ from studio.errors import (
 
 __all__ = ["HttpClient", "PublicProbe", "USER_AGENT", "ProgressFn"]
 
-from studio.client.http_public import (  # noqa: E402
+from studio.client.http_public import (
     _UNREADABLE,
     ProgressFn,
     PublicHostCalls,

@@ -12,19 +12,22 @@ import asyncio
 import contextlib
 import logging
 import os
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from studio.client.downloads import safe_filename, unique_path
-from studio.client.retry import Failure, parse_retry_after, should_retry
+from studio.client.retry import CallKind, Failure, parse_retry_after, should_retry
+from studio.config import Settings
 from studio.errors import (
     DownloadError,
     NetworkError,
     RequestTimeout,
+    StudioError,
     UploadError,
 )
 from studio.media.filewriter import (
@@ -67,6 +70,25 @@ ProgressFn = Callable[[int, "int | None"], None]
 
 class PublicHostCalls:
     """The public-host half of :class:`~studio.client.http.HttpClient` (see there for the state it uses)."""
+
+    # Provided by HttpClient (declared here so the mixin type-checks on its own).
+    settings: Settings
+    _public: httpx.AsyncClient
+    _public_transport: httpx.AsyncBaseTransport | None
+    _sleep: Callable[[float], Awaitable[None]]
+    _clock: Callable[[], float]
+
+    def _public_client(self) -> httpx.AsyncClient:
+        raise NotImplementedError
+
+    def _headers_for(self, url: str) -> dict[str, str]:
+        raise NotImplementedError
+
+    def _delay(self, attempt: int, retry_after: float | None = None) -> float | None:
+        raise NotImplementedError
+
+    def _transport_error(self, kind: CallKind, failure: Failure, url: str) -> StudioError:
+        raise NotImplementedError
 
     async def probe_public(
         self, url: str, *, cap_bytes: int, timeout: float, connect_to: str | None = None

@@ -9,9 +9,10 @@ anything else rather than guessing.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, Mapping, Union
+from typing import Any
 
 from studio.errors import ApiError
 
@@ -83,7 +84,7 @@ class Cancelled:
     """Cancelled while queued; never ran, never charged."""
 
 
-JobState = Union[Queued, Running, Succeeded, Failed, Cancelled]
+JobState = Queued | Running | Succeeded | Failed | Cancelled
 
 _QUEUED = {"in_queue", "queued", "pending", "waiting", "starting"}
 _RUNNING = {"in_progress", "running", "processing"}

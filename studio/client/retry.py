@@ -72,7 +72,8 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
 
 def backoff_delay(attempt: int, *, base: float, cap: float, jitter: float) -> float:
     """``base·2^(attempt-1)`` capped at ``cap``, scaled into [75 %, 100 %] by ``jitter`` in [0, 1)."""
-    raw = min(cap, base * (2 ** max(0, attempt - 1)))
+    doubling: int = 2 ** max(0, attempt - 1)  # int ** int is typed Any (a negative power would be a float)
+    raw = min(cap, base * doubling)
     return raw * (1 - 0.25 * jitter)
 
 

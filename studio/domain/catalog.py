@@ -10,11 +10,12 @@ snapshot of its RunComfy catalog entry (``studio/domain/snapshots/*.json``), in 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 __all__ = [
     "LIMITS",
@@ -203,7 +204,7 @@ class Endpoint:
         return replace(self, entry=entry, rates=rates)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _snapshot(tier: str, mode: str) -> Mapping[str, Any]:
     path = SNAPSHOT_DIR / f"{tier}-{mode}.json"
     data = json.loads(path.read_text(encoding="utf-8"))

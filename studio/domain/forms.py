@@ -218,7 +218,8 @@ def parse_script(text: str) -> tuple[Shot, ...]:
     from studio.domain.bounds import MAX_STORYBOARD_SHOTS as MAX_SCRIPT_SHOTS
     from studio.errors import Problem, ValidationError
 
-    shots, problems = [], []
+    shots: list[Shot] = []
+    problems: list[Problem] = []
     lines = text.splitlines()
     if len(lines) > 4 * MAX_SCRIPT_SHOTS:
         raise ValidationError([Problem("script", f"has {len(lines):,} lines; a storyboard holds at most {MAX_SCRIPT_SHOTS} shots")])

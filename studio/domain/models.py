@@ -7,8 +7,8 @@ duration, aspect ratio, cfg scale, audio, seed, start and end image), never wire
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Mapping
 
 __all__ = ["Shot", "GenerationRequest", "CONCEPTS", "DEFAULT_AUDIO"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from studio.domain.catalog import LIMITS, Endpoint
+from studio.domain.catalog import Endpoint
 from studio.domain.models import GenerationRequest
 from studio.domain.prompts import (
     multi_prompt_items,

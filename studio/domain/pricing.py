@@ -9,9 +9,10 @@ that replaced it).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from studio.domain.catalog import Endpoint
 from studio.domain.models import GenerationRequest

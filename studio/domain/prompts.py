@@ -9,8 +9,8 @@ never block a submit; validation does that.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Sequence
 
 from studio.domain.catalog import Endpoint
 from studio.domain.models import GenerationRequest, Shot

@@ -9,7 +9,8 @@ defaults out of the schema for validation and for the UI.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from studio.domain.catalog import ENDPOINTS, LIMITS, Endpoint
 from studio.domain.models import GenerationRequest

@@ -8,8 +8,8 @@ endpoint's schema offers no seed (RunComfy's Kling 3.0 has none), never silently
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from studio.domain.bounds import (
     MAX_JOBS_PER_ACTION,

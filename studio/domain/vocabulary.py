@@ -11,7 +11,8 @@ problems; range and schema checks belong to :mod:`studio.domain.validation`. Pur
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from studio.domain.models import GenerationRequest, Shot
 from studio.errors import Problem

@@ -14,6 +14,7 @@ import io
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
@@ -193,7 +194,7 @@ def _to_srgb(image: Image.Image, icc: bytes, notes: list[str]) -> Image.Image:
 
 
 def _flatten(image: Image.Image, notes: list[str]) -> Image.Image:
-    low, _ = image.getchannel("A").getextrema()
+    low = cast(float, image.getchannel("A").getextrema()[0])  # one band: (min, max), not one pair per band
     if low < 255:
         background = Image.new("RGB", image.size, (255, 255, 255))
         background.paste(image, mask=image.getchannel("A"))

@@ -55,10 +55,7 @@ def crop_to(image: Image.Image, ratio: float) -> Image.Image:
 def pad_to(image: Image.Image, ratio: float) -> Image.Image:
     """``image`` centred on bars of :data:`PAD_COLOUR` so that width/height is ``ratio``."""
     width, height = image.size
-    if width / height > ratio:
-        size = (width, max(height, round(width / ratio)))
-    else:
-        size = (max(width, round(height * ratio)), height)
+    size = (width, max(height, round(width / ratio))) if width / height > ratio else (max(width, round(height * ratio)), height)
     canvas = Image.new("RGB", size, PAD_COLOUR)
     canvas.paste(image, ((size[0] - width) // 2, (size[1] - height) // 2))
     return canvas

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Iterable, Mapping
 
 from studio.domain.pricing import format_usd
 from studio.errors import ConfigError, Problem, ValidationError
@@ -79,14 +79,14 @@ def drift(record: JobRecord) -> Decimal | None:
 
 
 def _day_start(now: float) -> float:
-    day = datetime.fromtimestamp(now, timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    day = datetime.fromtimestamp(now, UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     return day.timestamp()
 
 
 class BudgetGuard:
     """Checks a quote against the caps, reading the journal as the ledger."""
 
-    def __init__(self, journal: Journal, limits: BudgetLimits, *, clock=time.time) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, journal: Journal, limits: BudgetLimits, *, clock: Callable[[], float] = time.time) -> None:
         self.journal = journal
         self.limits = limits
         self._clock = clock

@@ -10,7 +10,8 @@ import os
 import socket
 import time
 import uuid
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from studio.jobs.journal import JobRecord, Journal
 

@@ -14,11 +14,12 @@ import logging
 import tempfile
 import threading
 import time
+from collections.abc import Awaitable
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Awaitable, TypeVar
+from typing import Any, TypeVar
 
 from studio.client.api import RunComfyApi
 from studio.client.http import HttpClient
@@ -35,6 +36,7 @@ from studio.jobs.publisher import Publisher
 from studio.jobs.runner import JobRunner, Progress
 from studio.jobs.service import Studio
 from studio.jobs.storyboard_jobs import StoryboardJobs
+from studio.jobs.visitors import VisitorRunners
 from studio.media.stitch import last_frame
 
 __all__ = ["JobManager", "LiveState", "owner_id"]
@@ -68,7 +70,7 @@ class JobManager(StoryboardJobs, GalleryJobs):
         self._thread = threading.Thread(target=self._loop.run_forever, name="kling-jobs", daemon=True)
         self._live: dict[str, LiveState] = {}
         self._tasks: dict[str, asyncio.Task[Any]] = {}
-        self._visitors: dict[str, JobRunner] = {}
+        self._visitors = VisitorRunners(self._visitor_runner, studio.settings.visitor_clients)
         self._recent: dict[tuple[str, str], float] = {}
         self._stories: dict[str, dict[str, Any]] = {}
         self._balance: tuple[float, Decimal | None] | None = None
@@ -92,7 +94,7 @@ class JobManager(StoryboardJobs, GalleryJobs):
     async def _shutdown(self) -> None:
         for task in list(self._tasks.values()):
             task.cancel()
-        for runner in self._visitors.values():
+        for runner in self._visitors.drain():
             await runner.api.http.aclose()
         await self.studio.aclose()
 
@@ -108,14 +110,19 @@ class JobManager(StoryboardJobs, GalleryJobs):
         return meta
 
     # -- runners and tokens -----------------------------------------------------------
+    def _visitor_runner(self, visitor_token: str) -> JobRunner:
+        http = HttpClient(self.settings, visitor_token)
+        return JobRunner(RunComfyApi(http), self.studio.journal, self.settings, budget=self.studio.budget)
+
+    def _close_runners(self, runners: list[JobRunner]) -> None:
+        """Close evicted visitor clients on the loop that owns them (from any thread)."""
+        for runner in runners:
+            asyncio.run_coroutine_threadsafe(runner.api.http.aclose(), self._loop)
+
     def _runner(self, visitor_token: str | None) -> JobRunner:
         if visitor_token and self.studio.mode.live:
-            key = token_id(visitor_token)
-            runner = self._visitors.get(key)
-            if runner is None:
-                http = HttpClient(self.settings, visitor_token)
-                runner = JobRunner(RunComfyApi(http), self.studio.journal, self.settings, budget=self.studio.budget)
-                self._visitors[key] = runner
+            runner, evicted = self._visitors.get(token_id(visitor_token), visitor_token)
+            self._close_runners(evicted)
             return runner
         if self.studio.mode.live and not (self.allow_operator_token and self.studio.http.has_token):
             raise ConfigError("paste your RunComfy API key (Settings) to generate; this studio does not lend its own")
@@ -219,8 +226,10 @@ class JobManager(StoryboardJobs, GalleryJobs):
         fingerprint = repr((ep.model_id, request))
         now = time.monotonic()
         with self._lock:
+            # Only the guard's window is remembered: older entries go, so the table stays small.
+            self._recent = {k: t for k, t in self._recent.items() if now - t < DOUBLE_SUBMIT_WINDOW}
             last = self._recent.get((owner, fingerprint))
-            if not distinct and last is not None and now - last < DOUBLE_SUBMIT_WINDOW:
+            if not distinct and last is not None:
                 raise ValidationError([Problem("generate", "this exact clip was submitted a moment ago; it is in your jobs")])
             self._recent[(owner, fingerprint)] = now
         record = await runner.submit(ep, request, owner=owner, meta=self._meta(visitor_token, label))
@@ -237,6 +246,8 @@ class JobManager(StoryboardJobs, GalleryJobs):
                 since = time.time() - (p.elapsed or 0.0)
             self._live[p.job_id] = LiveState(p.stage, p.position, since, p.bytes_done, p.bytes_total, p.message)
 
+        held = self._visitors.hold(runner)
+
         async def follow() -> None:
             try:
                 if record.status == "downloading":
@@ -252,6 +263,7 @@ class JobManager(StoryboardJobs, GalleryJobs):
             finally:
                 self._tasks.pop(record.job_id, None)
                 self._live.pop(record.job_id, None)
+                self._close_runners(self._visitors.release(held))
 
         self._tasks[record.job_id] = self._loop.create_task(follow())
 
@@ -340,7 +352,7 @@ class JobManager(StoryboardJobs, GalleryJobs):
         # A job the journal has settled may still show its last live stage until its follower ends.
         for record in self.studio.journal.find(owner=owner, limit=20):
             live = self._live.get(record.job_id)
-            if live is not None and live.stage in in_flight or record.job_id in self._tasks:
+            if (live is not None and live.stage in in_flight) or record.job_id in self._tasks:
                 return True
         return any(run_id.endswith(owner[:12]) and not state.get("done", True) for run_id, state in list(self._stories.items()))
 

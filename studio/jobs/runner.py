@@ -11,10 +11,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Literal
+from typing import Any, Literal
 
 from studio.client.api import CancelOutcome, RunComfyApi
 from studio.client.downloads import find_output_urls, host_allowed
@@ -240,6 +241,7 @@ class JobRunner(InterruptedSubmits):
             Interrupted: ``stop`` was set; the caller decides whether to cancel.
         """
         assert record.request_id, "follow() needs a submitted job"
+        request_id = record.request_id  # the journal's updates below keep it
         emit = on_progress or _noop
         deadline = self._clock() + self.settings.job_deadline
         started = self._clock()
@@ -251,14 +253,14 @@ class JobRunner(InterruptedSubmits):
                 reason = "RunComfy no longer knows this request (unknown or expired)"
                 record = self.journal.update(record.job_id, status="failed", error=reason, finished_at=time.time())
                 emit(Progress(record.job_id, "failed", record.request_id, message=reason))
-                raise JobFailed(record.request_id, reason) from None
+                raise JobFailed(request_id, reason) from None
             record = self._note(record, state, emit)
             if is_terminal(state):
                 break
             if stop is not None and stop.is_set():
                 raise Interrupted(record, state)
             if self._clock() >= deadline:
-                raise JobTimeout(record.request_id, self._clock() - started)
+                raise JobTimeout(request_id, self._clock() - started)
             await self._wait(stop)
             if stop is not None and stop.is_set():
                 raise Interrupted(record, state)
@@ -283,7 +285,7 @@ class JobRunner(InterruptedSubmits):
             return
         try:
             await asyncio.wait_for(stop.wait(), timeout=self.settings.poll_interval)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
 
     def _note(self, record: JobRecord, state: JobState, emit: ProgressFn) -> JobRecord:
@@ -301,6 +303,7 @@ class JobRunner(InterruptedSubmits):
 
     def _end_unsuccessful(self, record: JobRecord, state: JobState | None, emit: ProgressFn) -> JobRecord:
         assert record.request_id
+        request_id = record.request_id  # the journal's update below keeps it
         cancelled = isinstance(state, Cancelled)
         reason = state.reason if isinstance(state, Failed) else "cancelled"
         record = self.journal.update(
@@ -311,7 +314,7 @@ class JobRunner(InterruptedSubmits):
             queue_position=None,
         )
         emit(Progress(record.job_id, "cancelled" if cancelled else "failed", record.request_id, message=reason))
-        raise JobFailed(record.request_id, reason, cancelled=cancelled)
+        raise JobFailed(request_id, reason, cancelled=cancelled)
 
     async def _finish(self, record: JobRecord, emit: ProgressFn, stop: asyncio.Event | None) -> JobRecord:
         assert record.request_id
@@ -351,9 +354,10 @@ class JobRunner(InterruptedSubmits):
             emit(Progress(record.job_id, "failed", record.request_id, message=reason))
             raise DownloadError(reason)
         files = list(record.files)
+        job_id, request_id = record.job_id, record.request_id  # the loop below re-reads ``record``; these stay
         for url in allowed[len(files):]:
             def progress(done: int, total: int | None) -> None:
-                emit(Progress(record.job_id, "downloading", record.request_id, bytes_done=done, bytes_total=total))
+                emit(Progress(job_id, "downloading", request_id, bytes_done=done, bytes_total=total))
 
             emit(Progress(record.job_id, "downloading", record.request_id, bytes_done=0))
             path = await self.api.http.download(

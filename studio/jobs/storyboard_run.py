@@ -10,9 +10,9 @@ cancelled clips are submitted anew. A clip whose submit outcome is unknown stops
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from studio.domain.storyboard import Clip, Storyboard, plan
 from studio.errors import JobFailed, StudioError

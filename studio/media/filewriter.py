@@ -18,8 +18,9 @@ import asyncio
 import fcntl
 import os
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import BinaryIO
 
 __all__ = ["FileWriter", "open_partial", "remove_dead_partials", "sync_directory"]
 
@@ -108,7 +109,7 @@ def open_partial(directory: Path, name: str, suffix: str = "") -> tuple[Path, Bi
     """
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f".{name}.{uuid.uuid4().hex[:8]}.part{suffix}"
-    handle = open(path, "wb", buffering=0)
+    handle = open(path, "wb", buffering=0)  # noqa: SIM115  the caller keeps it open: the lock says a writer is alive
     fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # new file: never contended
     return path, handle
 

@@ -14,9 +14,9 @@ import re
 import subprocess
 import tempfile
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import imageio_ffmpeg
 from PIL import Image, UnidentifiedImageError

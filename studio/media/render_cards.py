@@ -10,7 +10,6 @@ from __future__ import annotations
 import colorsys
 from functools import lru_cache
 from pathlib import Path
-from typing import Union
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
@@ -25,7 +24,7 @@ _ELLIPSIS = "…"
 _LINE_SPACING = 1.3
 _FOOTER = "Kling Studio · simulated preview"
 
-Font = Union[ImageFont.FreeTypeFont, ImageFont.ImageFont]
+Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 
 @lru_cache(maxsize=256)
@@ -104,8 +103,8 @@ def _palette(index: int) -> tuple[tuple[int, int, int], tuple[int, int, int], tu
     """(top colour, bottom colour, accent) for card ``index``: dark, calm, a different hue per shot."""
     hue = (0.58 + 0.17 * index) % 1.0
 
-    def rgb(h: float, l: float, s: float) -> tuple[int, int, int]:
-        r, g, b = colorsys.hls_to_rgb(h, l, s)
+    def rgb(h: float, lightness: float, s: float) -> tuple[int, int, int]:
+        r, g, b = colorsys.hls_to_rgb(h, lightness, s)
         return round(r * 255), round(g * 255), round(b * 255)
 
     return rgb(hue, 0.20, 0.45), rgb((hue + 0.08) % 1.0, 0.07, 0.40), rgb(hue, 0.72, 0.85)
@@ -117,7 +116,7 @@ def _gradient(size: tuple[int, int], top: tuple[int, int, int], bottom: tuple[in
     column = Image.new("RGB", (1, height))
     for y in range(height):
         t = y / max(1, height - 1)
-        column.putpixel((0, y), tuple(round(a + (b - a) * t) for a, b in zip(top, bottom)))
+        column.putpixel((0, y), tuple(round(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)))
     return column.resize(size, Image.Resampling.BILINEAR)
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Literal, Sequence
+from typing import Literal
 
 from studio.media.filewriter import open_partial, remove_dead_partials
 from studio.media.render import RenderError, VideoInfo, probe, run_ffmpeg

@@ -12,7 +12,7 @@ lives in :mod:`studio.simulator.jobs`; this module only speaks the protocol.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.applications import Starlette
@@ -56,7 +56,7 @@ def _endpoint(model_id: str) -> Endpoint | None:
 
 
 def _iso(t: float | None) -> str | None:
-    return None if t is None else datetime.fromtimestamp(t, timezone.utc).isoformat(timespec="microseconds")
+    return None if t is None else datetime.fromtimestamp(t, UTC).isoformat(timespec="microseconds")
 
 
 async def submit(request: Request) -> Response:

@@ -9,8 +9,9 @@ values and checks them; it does no I/O.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 __all__ = ["SimulatorConfig", "CHOICES"]
 

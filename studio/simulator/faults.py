@@ -10,8 +10,9 @@ API routes and the file routes carry the fault out.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 __all__ = ["OPS", "GENERIC_KINDS", "SUBMIT_KINDS", "DOWNLOAD_KINDS", "FaultRule", "FaultBook"]
 

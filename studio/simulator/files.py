@@ -11,8 +11,9 @@ empty, expired) are carried out here, for both routes.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import Any, AsyncIterator, Awaitable, Callable
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -60,6 +61,8 @@ def _file(path: Path) -> Chunks:
 
 class _Download(Response):
     """A raw streamed answer of ``size`` bytes, possibly sabotaged by a download fault."""
+
+    media_type: str  # always given (Response allows None)
 
     def __init__(self, size: int, chunks: Chunks, media_type: str, kind: str | None, drop: Any, rate: float = 0.0) -> None:
         self.size, self.chunks, self.kind, self.drop, self.rate = size, chunks, kind, drop, rate

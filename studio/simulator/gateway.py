@@ -15,15 +15,16 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from typing import Any, Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from typing import Any
 
 from studio.simulator.faults import GENERIC_KINDS, FaultBook, FaultRule
 from studio.simulator.requestlog import RequestLog
 
 __all__ = ["Gateway", "classify", "close_connection"]
 
-Scope = dict[str, Any]
-Message = dict[str, Any]
+Scope = MutableMapping[str, Any]  # as in the ASGI spec (and Starlette's own types)
+Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
@@ -52,7 +53,7 @@ async def close_connection(send: Send) -> None:
     500 or other response is sent. Without access to a transport, it falls back to raising
     (the server then closes the connection, possibly after a 500).
     """
-    cycle = getattr(send, "__self__", None)
+    cycle: Any = getattr(send, "__self__", None)  # uvicorn's protocol cycle, when ``send`` is its bound method
     transport = getattr(cycle, "transport", None)
     if transport is None:
         raise ConnectionAbortedError("simulated connection drop")
@@ -125,9 +126,8 @@ class Gateway:
 
         scope["sim"] = {"op": op, "fault": rule, "drop": drop}
         replay = _replay(body, receive)
-        if rule is not None and rule.kind in GENERIC_KINDS:
-            if await self._generic(rule, scope, replay, logged_send, drop):
-                return
+        if rule is not None and rule.kind in GENERIC_KINDS and await self._generic(rule, scope, replay, logged_send, drop):
+            return
         if rule is not None and rule.kind == "drop_after_accept":
             await self.app(scope, replay, _discard)
             entry.notes.append("request handled, answer discarded")
@@ -155,9 +155,9 @@ class Gateway:
             await _json(send, 200, body)
         else:
             status = int(kind)
-            headers = [("retry-after", f"{rule.retry_after:g}")] if rule.retry_after is not None else []
+            retry_after = [("retry-after", f"{rule.retry_after:g}")] if rule.retry_after is not None else []
             body = {"error_code": status * 1000 + 1, "error_message": _MESSAGES[status], "detail": []}
-            await _json(send, status, body, headers)
+            await _json(send, status, body, retry_after)
         return True
 
 

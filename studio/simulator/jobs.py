@@ -15,9 +15,10 @@ import shutil
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from studio.domain.catalog import Endpoint
 from studio.simulator.config import SimulatorConfig

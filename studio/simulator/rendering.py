@@ -14,8 +14,9 @@ import shutil
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from studio.domain.catalog import Endpoint
 
@@ -65,7 +66,7 @@ def fetch_image(url: str, dest: Path) -> Path:
             data = base64.b64decode(url.split(",", 1)[1], validate=False)
         else:
             request = urllib.request.Request(url, headers={"User-Agent": "runcomfy-simulator"})
-            with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
                 kind = response.headers.get_content_type() if response.headers.get("Content-Type") else ""
                 if kind and not kind.startswith("image/"):
                     raise JobError(f"the URL answered with {kind}, not an image")

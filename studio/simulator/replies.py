@@ -60,7 +60,7 @@ def authorize(request: Request) -> str | Response:
     why = "missing Authorization header" if "authorization" not in request.headers else "invalid or expired token"
     if cfg.auth_error_style == "400004":
         return error(400, 400004, f"UserAccountError: {why}")
-    return error(401, 401001, f"Unauthorized: {why}", **{"WWW-Authenticate": "Bearer"})
+    return error(401, 401001, f"Unauthorized: {why}", None, **{"WWW-Authenticate": "Bearer"})
 
 
 def bad_model(request: Request, model_id: str) -> JSONResponse:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 __all__ = ["BODY_LIMIT", "LogEntry", "RequestLog"]
 

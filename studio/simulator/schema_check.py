@@ -11,7 +11,8 @@ share its code.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 __all__ = ["Problem", "check_body", "problem"]
@@ -167,15 +168,14 @@ def _check_shots(body: Mapping[str, Any], schema: Mapping[str, Any]) -> list[Pro
     if not isinstance(shots, list) or not shots:
         return []
     durations = [s.get("duration") for s in shots if isinstance(s, dict)]
-    if len(durations) != len(shots) or not all(
-        isinstance(d, int) and not isinstance(d, bool) for d in durations
-    ):
+    whole = [d for d in durations if isinstance(d, int) and not isinstance(d, bool)]
+    if len(whole) != len(shots):  # a shot that is not an object, or a duration that is not a whole number
         return []  # item problems are already reported
     total = body.get("duration", (schema.get("properties") or {}).get("duration", {}).get("default"))
     if not isinstance(total, int) or isinstance(total, bool):
         return []
-    if sum(durations) != total:
-        msg = f"shot durations add up to {sum(durations)} s but duration is {total} s"
+    if sum(whole) != total:
+        msg = f"shot durations add up to {sum(whole)} s but duration is {total} s"
         return [problem(["multi_prompt"], msg, "value_error")]
     return []
 

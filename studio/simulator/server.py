@@ -18,9 +18,10 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Sequence
+from typing import Any
 
 from studio.simulator.app import SimulatorApp, create_app
 from studio.simulator.config import SimulatorConfig
@@ -88,7 +89,7 @@ class SimulatorServer:
     @property
     def config(self) -> SimulatorConfig:
         """The current config (change it with :meth:`set_config`)."""
-        return self.app.state.sim.config  # type: ignore[no-any-return]
+        return self.app.state.sim.config
 
     def set_config(self, config: SimulatorConfig | None = None, **changes: Any) -> SimulatorConfig:
         """Replace the config (or change some of its fields); returns the new config."""
@@ -117,7 +118,8 @@ class SimulatorServer:
             log_level="warning",
             access_log=False,
             timeout_graceful_shutdown=1,
-            **({"ssl_certfile": str(self.tls[0]), "ssl_keyfile": str(self.tls[1])} if self.tls else {}),
+            ssl_certfile=str(self.tls[0]) if self.tls else None,
+            ssl_keyfile=str(self.tls[1]) if self.tls else None,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(

@@ -10,7 +10,8 @@ call submits at most eight paid jobs.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import gradio as gr
 
@@ -143,7 +144,7 @@ def register_api(manager: JobManager, signer: MediaSigner) -> None:
         endpoint, request = _parse(model_id, request_json)
         variants = _variants(endpoint, request, by, values_json)
         records = [manager.submit_request(v.endpoint, v.request, owner, visitor_token=visitor, label=v.label) for v in variants]
-        return [job_summary(r) | {"variant": v.label} for v, r in zip(variants, records)]
+        return [job_summary(r) | {"variant": v.label} for v, r in zip(variants, records, strict=True)]
 
     def export_recipe(owner_key: str, job_id: str) -> dict[str, Any]:
         """One of this owner's jobs as a recipe (never a token)."""

@@ -153,7 +153,7 @@ def build_app(h: Any) -> gr.Blocks:
 
         # The price, Generate's state and its reason: one server event for the whole form. It
         # takes no file: whether an image is there is all it needs (set in the browser).
-        for name, image, has in zip(("start", "end"), (c["start_image"], c["end_image"]), has_images):
+        for name, image, has in zip(("start", "end"), (c["start_image"], c["end_image"]), has_images, strict=True):
             image.change(None, image, has, js="(image) => Boolean(image)", queue=False, api_name=f"has_{name}_image", **QUIET)
         price_inputs = (form_inputs - {c["start_image"], c["end_image"]}) | set(has_images)
         price_outputs = [cost, generate, reason]

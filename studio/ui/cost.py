@@ -8,8 +8,8 @@ studio would not charge. A form that cannot be sent shows its problem instead of
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Sequence
 
 from studio.domain.pricing import Quote, format_usd
 from studio.errors import Problem
@@ -32,7 +32,7 @@ def total_of(quotes: Sequence[Quote]) -> Decimal:
 def _lines(plan: ClickPlan, quotes: Sequence[Quote], lang: str) -> list[str]:
     """Itemised lines, identical jobs counted together: ``Pro: 5 s × $rate/s × 2 = $total``."""
     grouped: dict[tuple[str, str, int, Decimal], list[Decimal]] = {}
-    for run, quote in zip(plan.runs, quotes):
+    for run, quote in zip(plan.runs, quotes, strict=True):
         ep_label = run.form.endpoint.tier.label
         for item in quote.items:
             what = t("audio_surcharge", lang) if "surcharge" in item.description else ep_label

@@ -133,7 +133,7 @@ def value_problem(block: Any, value: Any, *, ranges: bool = True) -> str | None:
         low, high = getattr(block, "minimum", None), getattr(block, "maximum", None)
         if not ranges:
             return None if abs(value) <= 1e9 else "is far out of range"
-        if low is not None and value < low or high is not None and value > high:
+        if (low is not None and value < low) or (high is not None and value > high):
             return f"must be from {low:g} to {high:g}" if low is not None and high is not None else "is out of range"
         return None
     if isinstance(block, gr.Checkbox):
@@ -175,8 +175,8 @@ class StudioBlocks(gr.Blocks):
     async def preprocess_data(self, block_fn: Any, inputs: list[Any], state: Any, explicit_call: bool = False) -> Any:
         public = getattr(block_fn, "api_visibility", "public") != "private"
         if not public:  # the page's helpers see a number being typed within the slider's range
-            inputs = [_clamped(block, value) for block, value in zip(block_fn.inputs, inputs)]
-        for index, (block, value) in enumerate(zip(block_fn.inputs, inputs)):
+            inputs = [_clamped(block, value) for block, value in zip(block_fn.inputs, inputs, strict=False)]  # Gradio tolerates extra inputs
+        for index, (block, value) in enumerate(zip(block_fn.inputs, inputs, strict=False)):
             problem = value_problem(block, value, ranges=public)
             if problem:
                 name = field_name(block, _parameter_name(block_fn, index))

@@ -9,7 +9,8 @@ file uploads, which Gradio streams to disk under its own ``max_file_size``.
 from __future__ import annotations
 
 import json
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 __all__ = ["BodyLimit", "MAX_BODY_BYTES"]
 

@@ -9,9 +9,9 @@ the function the job runner records as each job's quote.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Callable, Sequence
 
 from studio.domain import bounds
 from studio.domain.catalog import Endpoint

@@ -7,8 +7,10 @@ pure function from :mod:`studio.domain.forms`, and writes all rows back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from functools import partial
+from typing import Any
 
 import gradio as gr
 
@@ -174,11 +176,11 @@ def build_shots() -> ShotBuilder:
     add.click(_op(add_shot), values, outputs, **quiet)
     count.change(_visible_rows, count, [*rows, add], queue=False, **quiet)
     for i, (dup, up, down, remove) in enumerate(buttons):
-        dup.click(_op(lambda s, i=i: duplicate_shot(s, i)), values, outputs, **quiet)
-        up.click(_op(lambda s, i=i: move_shot(s, i, -1)), values, outputs, **quiet)
-        down.click(_op(lambda s, i=i: move_shot(s, i, 1)), values, outputs, **quiet)
-        remove.click(_op(lambda s, i=i: remove_shot(s, i)), values, outputs, **quiet)
-    for camera, chip in zip(cameras, chips):
+        dup.click(_op(partial(duplicate_shot, index=i)), values, outputs, **quiet)
+        up.click(_op(partial(move_shot, index=i, step=-1)), values, outputs, **quiet)
+        down.click(_op(partial(move_shot, index=i, step=1)), values, outputs, **quiet)
+        remove.click(_op(partial(remove_shot, index=i)), values, outputs, **quiet)
+    for camera, chip in zip(cameras, chips, strict=True):
         chip.input(
             lambda current, move: (with_camera(current or "", move), None) if move else (gr.skip(), gr.skip()),
             [camera, chip],

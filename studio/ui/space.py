@@ -9,8 +9,8 @@ journal, the videos and the kept secrets are gone at each restart, and the page 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from studio.config import SPACES_PERSISTENT_ROOT, Settings, on_space, persistent_root
 from studio.errors import ConfigError

@@ -22,7 +22,7 @@ from PIL import Image
 from studio.domain.catalog import endpoint
 from studio.domain.pricing import format_usd, quote_clip
 
-from .conftest import ROOT, SESSION_READY, StudioApp
+from .conftest import SESSION_READY, StudioApp
 
 SHOTS = Path(os.environ.get("STUDIO_SCREENSHOT_DIR") or Path(tempfile.gettempdir()) / "kling-studio-screenshots").resolve()
 JOB_TIMEOUT = 45_000  # ms: submit → video in the gallery, with the fast simulator
@@ -262,9 +262,9 @@ def test_image_to_video_with_start_and_end_images_plays(studio, new_context, tmp
     assert_plays(page, sel, 5)
     # The simulator fetched both published images: the clip starts red and ends blue.
     frames = page.evaluate(FRAMES_JS, sel)
-    r, g, b = frames["first"]
+    r, _, b = frames["first"]
     assert r > 150 and b < 100, frames
-    r, g, b = frames["last"]
+    r, _, b = frames["last"]
     assert b > 150 and r < 100, frames
     body = json.loads(job_row(studio, job_id)["payload"])
     assert body["start_image_url"].startswith("http://127.0.0.1:") and body["end_image_url"].startswith("http://127.0.0.1:")

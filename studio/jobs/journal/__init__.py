@@ -10,9 +10,10 @@ timestamps. Records are never deleted by the studio.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Sequence
+from typing import Any, Literal
 
 __all__ = ["JobRecord", "JobStatus", "Journal", "UNFINISHED", "open_journal"]
 
@@ -116,7 +117,7 @@ class Journal(ABC):
         """Submitted jobs without a final state: the ones to reattach after a restart."""
         return [r for r in self.find(statuses=UNFINISHED, limit=10_000) if r.request_id]
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027  a no-op by default: a backend without resources need not override it
         """Release the backend's resources."""
 
 

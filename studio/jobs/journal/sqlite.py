@@ -11,9 +11,10 @@ import sqlite3
 import threading
 import time
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import fields
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from studio.jobs.journal import JobRecord, JobStatus, Journal
 
@@ -183,7 +184,8 @@ class SqliteJournal(Journal):
         group_id: str | None = None,
         limit: int = 200,
     ) -> list[JobRecord]:
-        where, args = [], []
+        where: list[str] = []
+        args: list[str] = []
         if statuses is not None:
             where.append(f"status IN ({', '.join('?' for _ in statuses)})")
             args += list(statuses)
