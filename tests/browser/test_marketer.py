@@ -173,9 +173,14 @@ def type_number(page: Any, elem_id: str, value: int) -> None:
 
 
 def open_advanced(page: Any) -> None:
+    """Open the Advanced accordion. Gradio mounts its fields only when it opens, so wait for the
+    takes box and two frames: typing into a slider in the instant it mounts is not what a person
+    can do, and may not reach the server (suspected cause of a lost "3 takes" in full runs)."""
     if not page.locator("#compare-tiers").is_visible():
         page.locator("#advanced button.label-wrap").first.click()
         page.wait_for_selector("#compare-tiers", state="visible")
+    page.wait_for_selector("#takes input[type=number]", state="visible")
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
 def figure_text(page: Any) -> str:
