@@ -99,30 +99,28 @@ class ClickHandlers:
         session's opening), only the price box is answered: Generate and its reason are left
         as they are, so a late answer from before the session can never switch it off again.
         """
-        lang = request_lang(request)
-        session = bool(data.get(self.c["owner"]))
+        box, sendable, reason = self._price_parts(data, request_lang(request))
+        if not data.get(self.c["owner"]):
+            return box, gr.skip(), gr.skip()
+        return box, gr.update(interactive=sendable), _reason_html(reason)
+
+    def _price_parts(self, data: dict[Any, Any], lang: str) -> tuple[Any, bool, str]:
+        """The price box's content, whether the form can be sent, and why not."""
         try:
             form, extra, plan, quotes = self._planned(data)
         except StudioError as exc:
             problems = list(getattr(exc, "problems", ())) or [Problem("form", str(exc))]
-            if not session:
-                return problem_html(problems, lang), gr.skip(), gr.skip()
-            return problem_html(problems, lang), gr.update(interactive=False), _reason_html(_problem_text(problems, lang))
+            return problem_html(problems, lang), False, _problem_text(problems, lang)
         except Exception:
             log.exception("pricing the form")
-            if not session:
-                return gr.skip(), gr.skip(), gr.skip()
-            return gr.skip(), gr.update(interactive=True), _reason_html("")
+            return gr.skip(), True, ""
         confirm = self._confirm_needed(total_of(quotes), plan.count)
         images = self.c.get("has_images", (None, None))
         problems = form_problems(
             form, start_image=bool(data.get(images[0])), end_image=bool(data.get(images[1])), alt_prompt=extra["alt_prompt"],
             allow_http_hosts=self.manager.settings.http_image_hosts,
         )
-        cost = cost_html(plan, quotes, lang, live=self.live, confirm=confirm)
-        if not session:
-            return cost, gr.skip(), gr.skip()
-        return cost, gr.update(interactive=not problems), _reason_html(_problem_text(problems, lang))
+        return cost_html(plan, quotes, lang, live=self.live, confirm=confirm), not problems, _problem_text(problems, lang)
 
     # -- submitting ---------------------------------------------------------------------
     def generate(self, data: dict[Any, Any]) -> tuple[Any, ...]:
