@@ -1,12 +1,14 @@
 """Settings: base URLs, data directory, and every policy number (timeouts, retries, polling).
 
-All numbers live here as named defaults, each overridable from the environment, so no other
-module holds a timeout or a retry count. ``Settings`` never holds the API token; see
-:mod:`studio.client.credentials`.
+All numbers live here as named defaults, each overridable from the environment variable named
+in its comment (read in :meth:`Settings.from_env`; a bad value is a ConfigError naming the
+variable), so no other module holds a timeout or a retry count. ``Settings`` never holds the
+API token; see :mod:`studio.client.credentials`.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -19,6 +21,7 @@ __all__ = [
     "DEFAULT_API_BASE",
     "DEFAULT_ACCOUNT_BASE",
     "DOWNLOAD_CAP_BYTES",
+    "FFMPEG_TIMEOUT",
     "IMAGE_HOSTS",
     "default_data_dir",
     "on_space",
@@ -31,6 +34,9 @@ DEFAULT_API_BASE = "https://model-api.runcomfy.net/v1"
 DEFAULT_ACCOUNT_BASE = "https://api.runcomfy.net/prod/v2"
 # The official CLI refuses any single result download over 2 GiB.
 DOWNLOAD_CAP_BYTES = 2 * 1024**3
+# Seconds one run of the bundled ffmpeg may take before it is killed: the default of
+# Settings.ffmpeg_timeout, and of studio.media's functions when no settings are at hand.
+FFMPEG_TIMEOUT = 300.0
 # Where local start/end images are published so RunComfy can fetch them ("" = nowhere).
 IMAGE_HOSTS = ("s3", "space", "url", "simulator")
 # AWS SigV4 presigned URLs live at most 7 days; under a minute is too short for a queued job.
@@ -92,6 +98,29 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _positive(env: Mapping[str, str], name: str, default: float) -> float:
+    """A number of seconds above 0 (a timeout of 0 would fail every call at once)."""
+    value = _float(env, name, default)
+    if value <= 0 or not math.isfinite(value):
+        raise ConfigError(f"{name}: must be a number of seconds above 0, not {env.get(name, '').strip()!r}")
+    return value
+
+
+def _count(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    """A whole number of at least ``minimum``."""
+    value = _float(env, name, default)
+    if not math.isfinite(value) or value != int(value) or value < minimum:
+        raise ConfigError(f"{name}: must be a whole number of at least {minimum}, not {env.get(name, '').strip()!r}")
+    return int(value)
+
+
+def _poll(env: Mapping[str, str], name: str, default: float) -> float:
+    value = _positive(env, name, default)
+    if value > 1.0:
+        raise ConfigError(f"{name}: must be above 0 and at most 1 second, not {value:g}")
+    return value
+
+
 def _base(env: Mapping[str, str], name: str, default: str) -> str:
     return (env.get(name, "").strip() or default).rstrip("/")
 
@@ -129,23 +158,25 @@ class Settings:
     extra_download_hosts: tuple[str, ...] = ()
 
     # Timeouts (seconds). Reads are short; a submit may take longer to be accepted.
-    connect_timeout: float = 5.0
-    read_timeout: float = 30.0
-    submit_timeout: float = 60.0
-    download_read_timeout: float = 120.0
-    pool_timeout: float = 10.0
+    connect_timeout: float = 5.0  # STUDIO_CONNECT_TIMEOUT: opening a connection
+    read_timeout: float = 30.0  # STUDIO_READ_TIMEOUT: an API read's answer (and writes)
+    submit_timeout: float = 60.0  # STUDIO_SUBMIT_TIMEOUT: the paid submit's answer
+    download_read_timeout: float = 120.0  # STUDIO_DOWNLOAD_READ_TIMEOUT: silence mid-download
+    pool_timeout: float = 10.0  # STUDIO_POOL_TIMEOUT: waiting for a free pooled connection
 
-    # Retries of reads (status, result, catalog, downloads): capped exponential backoff.
-    max_retries: int = 4
-    backoff_base: float = 0.5
-    backoff_cap: float = 8.0
-    # A Retry-After longer than this is not waited out inside one call.
+    # Retries of reads (status, result, catalog, downloads): capped exponential backoff
+    # (studio.client.retry). A paid submit is retried only when it certainly was not accepted.
+    max_retries: int = 4  # STUDIO_MAX_RETRIES: retries after the first try
+    backoff_base: float = 0.5  # STUDIO_BACKOFF_BASE: the first wait; it doubles each retry
+    backoff_cap: float = 8.0  # STUDIO_BACKOFF_CAP: the longest backoff wait
+    # STUDIO_MAX_RETRY_AFTER: a Retry-After longer than this is not waited out inside one call.
     max_retry_after: float = 60.0
 
     # Polling and deadlines.
-    poll_interval: float = 2.0
-    job_deadline: float = 3600.0
+    poll_interval: float = 2.0  # STUDIO_POLL_SECS: between two status polls of a job
+    job_deadline: float = 3600.0  # STUDIO_JOB_DEADLINE: how long one job is followed
 
+    # STUDIO_DOWNLOAD_CAP_BYTES: the largest result file downloaded.
     download_cap_bytes: int = DOWNLOAD_CAP_BYTES
     # Fetch every image URL anonymously before a paid submit (STUDIO_CHECK_IMAGE_URLS=0 turns it off).
     check_image_urls: bool = True
@@ -165,18 +196,39 @@ class Settings:
     public_base_url: str = ""
     # Exact hosts ("host" or "host:port") whose http:// image URLs are accepted (offline mode only).
     http_image_hosts: tuple[str, ...] = ()
-    # The anonymous fetch check of an image URL: per-request timeout and byte cap.
+    # The anonymous fetch check of an image URL: per-request timeout (STUDIO_IMAGE_CHECK_TIMEOUT)
+    # and the most bytes it reads (STUDIO_IMAGE_CHECK_CAP_BYTES).
     image_check_timeout: float = 10.0
     image_check_cap_bytes: int = 20 * 1024 * 1024
 
-    # The page asks before one click spends this much or more (USD) or submits more jobs than
-    # ``confirm_above_jobs`` (STUDIO_CONFIRM_ABOVE_USD; the job count is fixed).
+    # STUDIO_FFMPEG_TIMEOUT: seconds one ffmpeg run (stitching a storyboard, taking a clip's
+    # last frame) may take before it is killed.
+    ffmpeg_timeout: float = FFMPEG_TIMEOUT
+
+    # The page asks before one click spends this much or more (USD, STUDIO_CONFIRM_ABOVE_USD) or
+    # submits more jobs than ``confirm_above_jobs`` (STUDIO_CONFIRM_ABOVE_JOBS).
     confirm_above_usd: float = 5.0
     confirm_above_jobs: int = 4
 
     # Visitors' own RunComfy keys each get an HTTP client; at most this many are kept, the least
     # recently used closed first (STUDIO_VISITOR_CLIENTS). One with a job in flight is kept.
     visitor_clients: int = 64
+
+    # A second identical submit from one browser within this many seconds is a double click
+    # (STUDIO_DOUBLE_SUBMIT_SECONDS); the account balance is asked for at most this often
+    # (STUDIO_BALANCE_CACHE_SECONDS).
+    double_submit_seconds: float = 10.0
+    balance_cache_seconds: float = 60.0
+
+    # How often Gradio's queue looks for new events while it is empty (STUDIO_QUEUE_IDLE_POLL_SECONDS):
+    # Gradio's own 1 ms costs an idle studio about 6 % of a core; 10 ms is still unnoticeable.
+    queue_idle_poll_seconds: float = 0.01
+
+    # A fetched catalog entry (schema and price) is trusted this long (STUDIO_CATALOG_TTL_SECONDS);
+    # the typical run times the progress bars use are learnt again this often
+    # (STUDIO_RUN_TIMES_SECONDS).
+    catalog_ttl_seconds: float = 600.0
+    run_times_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -190,11 +242,16 @@ class Settings:
             extra_download_hosts=hosts,
             poll_interval=_float(env, "STUDIO_POLL_SECS", cls.poll_interval),
             job_deadline=_float(env, "STUDIO_JOB_DEADLINE", cls.job_deadline),
-            read_timeout=_float(env, "STUDIO_READ_TIMEOUT", cls.read_timeout),
-            submit_timeout=_float(env, "STUDIO_SUBMIT_TIMEOUT", cls.submit_timeout),
-            max_retries=int(_float(env, "STUDIO_MAX_RETRIES", cls.max_retries)),
+            connect_timeout=_positive(env, "STUDIO_CONNECT_TIMEOUT", cls.connect_timeout),
+            read_timeout=_positive(env, "STUDIO_READ_TIMEOUT", cls.read_timeout),
+            submit_timeout=_positive(env, "STUDIO_SUBMIT_TIMEOUT", cls.submit_timeout),
+            download_read_timeout=_positive(env, "STUDIO_DOWNLOAD_READ_TIMEOUT", cls.download_read_timeout),
+            pool_timeout=_positive(env, "STUDIO_POOL_TIMEOUT", cls.pool_timeout),
+            max_retries=_count(env, "STUDIO_MAX_RETRIES", cls.max_retries),
             backoff_base=_float(env, "STUDIO_BACKOFF_BASE", cls.backoff_base),
-            download_cap_bytes=int(_float(env, "STUDIO_DOWNLOAD_CAP_BYTES", cls.download_cap_bytes)),
+            backoff_cap=_float(env, "STUDIO_BACKOFF_CAP", cls.backoff_cap),
+            max_retry_after=_float(env, "STUDIO_MAX_RETRY_AFTER", cls.max_retry_after),
+            download_cap_bytes=_count(env, "STUDIO_DOWNLOAD_CAP_BYTES", cls.download_cap_bytes, minimum=1),
             check_image_urls=env.get("STUDIO_CHECK_IMAGE_URLS", "1").strip() != "0",
             image_host=_image_host(env),
             s3_endpoint_url=env.get("STUDIO_S3_ENDPOINT_URL", "").strip().rstrip("/"),
@@ -206,8 +263,17 @@ class Settings:
             space_host=env.get("SPACE_HOST", "").split(",")[0].strip(),
             public_base_url=env.get("STUDIO_PUBLIC_BASE_URL", "").strip().rstrip("/"),
             http_image_hosts=_hosts(env, "STUDIO_HTTP_IMAGE_HOSTS"),
+            image_check_timeout=_positive(env, "STUDIO_IMAGE_CHECK_TIMEOUT", cls.image_check_timeout),
+            image_check_cap_bytes=_count(env, "STUDIO_IMAGE_CHECK_CAP_BYTES", cls.image_check_cap_bytes, minimum=1),
+            ffmpeg_timeout=_positive(env, "STUDIO_FFMPEG_TIMEOUT", cls.ffmpeg_timeout),
             confirm_above_usd=_float(env, "STUDIO_CONFIRM_ABOVE_USD", cls.confirm_above_usd),
+            confirm_above_jobs=_count(env, "STUDIO_CONFIRM_ABOVE_JOBS", cls.confirm_above_jobs),
             visitor_clients=max(1, int(_float(env, "STUDIO_VISITOR_CLIENTS", cls.visitor_clients))),
+            double_submit_seconds=_float(env, "STUDIO_DOUBLE_SUBMIT_SECONDS", cls.double_submit_seconds),
+            balance_cache_seconds=_float(env, "STUDIO_BALANCE_CACHE_SECONDS", cls.balance_cache_seconds),
+            queue_idle_poll_seconds=_poll(env, "STUDIO_QUEUE_IDLE_POLL_SECONDS", cls.queue_idle_poll_seconds),
+            catalog_ttl_seconds=_float(env, "STUDIO_CATALOG_TTL_SECONDS", cls.catalog_ttl_seconds),
+            run_times_seconds=_float(env, "STUDIO_RUN_TIMES_SECONDS", cls.run_times_seconds),
         )
 
     def evolve(self, **changes: object) -> Settings:

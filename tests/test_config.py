@@ -68,3 +68,53 @@ def test_the_published_images_folder_and_the_secrets_file_are_in_the_data_dir(tm
     s = Settings(data_dir=tmp_path)
     assert s.public_images_dir == tmp_path / "public-images"
     assert s.secrets_path == tmp_path / "secrets.json"
+
+
+# Every policy number's environment variable: (variable, field, a good value, what it reads as,
+# values refused with a ConfigError naming the variable).
+POLICY_VARIABLES = [
+    ("STUDIO_CONNECT_TIMEOUT", "connect_timeout", "2.5", 2.5, ["0", "-1", "soon", "inf"]),
+    ("STUDIO_READ_TIMEOUT", "read_timeout", "12", 12.0, ["0", "nan"]),
+    ("STUDIO_SUBMIT_TIMEOUT", "submit_timeout", "90", 90.0, ["0", "later"]),
+    ("STUDIO_DOWNLOAD_READ_TIMEOUT", "download_read_timeout", "300", 300.0, ["0", "-5", "x"]),
+    ("STUDIO_POOL_TIMEOUT", "pool_timeout", "3", 3.0, ["0", "inf"]),
+    ("STUDIO_MAX_RETRIES", "max_retries", "2", 2, ["-1", "2.5", "many", "inf"]),
+    ("STUDIO_BACKOFF_BASE", "backoff_base", "0.01", 0.01, ["-0.5", "x"]),
+    ("STUDIO_BACKOFF_CAP", "backoff_cap", "30", 30.0, ["-1", "x"]),
+    ("STUDIO_MAX_RETRY_AFTER", "max_retry_after", "5", 5.0, ["-1", "nan"]),
+    ("STUDIO_POLL_SECS", "poll_interval", "0.5", 0.5, ["-1", "soon"]),
+    ("STUDIO_JOB_DEADLINE", "job_deadline", "600", 600.0, ["-1", "x"]),
+    ("STUDIO_DOWNLOAD_CAP_BYTES", "download_cap_bytes", "8388608", 8 * 1024 * 1024, ["0", "1.5", "big"]),
+    ("STUDIO_IMAGE_CHECK_TIMEOUT", "image_check_timeout", "4", 4.0, ["0", "x"]),
+    ("STUDIO_IMAGE_CHECK_CAP_BYTES", "image_check_cap_bytes", "1048576", 1024 * 1024, ["0", "-1", "0.5", "x"]),
+    ("STUDIO_FFMPEG_TIMEOUT", "ffmpeg_timeout", "900", 900.0, ["0", "-1", "x"]),
+    ("STUDIO_CONFIRM_ABOVE_JOBS", "confirm_above_jobs", "10", 10, ["-1", "2.5", "x"]),
+    ("STUDIO_VISITOR_CLIENTS", "visitor_clients", "8", 8, ["-1", "x"]),
+    ("STUDIO_DOUBLE_SUBMIT_SECONDS", "double_submit_seconds", "3", 3.0, ["-1", "x"]),
+    ("STUDIO_BALANCE_CACHE_SECONDS", "balance_cache_seconds", "120", 120.0, ["-1", "x"]),
+    ("STUDIO_QUEUE_IDLE_POLL_SECONDS", "queue_idle_poll_seconds", "0.05", 0.05, ["0", "-1", "2", "x"]),
+    ("STUDIO_CATALOG_TTL_SECONDS", "catalog_ttl_seconds", "60", 60.0, ["-1", "x"]),
+    ("STUDIO_RUN_TIMES_SECONDS", "run_times_seconds", "5", 5.0, ["-1", "x"]),
+]
+
+
+@pytest.mark.parametrize("name, field, raw, expected, bad", POLICY_VARIABLES, ids=[v[0] for v in POLICY_VARIABLES])
+def test_each_policy_number_is_read_from_its_variable(name, field, raw, expected, bad):
+    default = getattr(Settings.from_env({}), field)
+    assert default == getattr(Settings, field)  # unset: the named default
+    assert getattr(Settings.from_env({name: f" {raw} "}), field) == expected != default
+    assert type(getattr(Settings.from_env({name: raw}), field)) is type(default)
+    for value in bad:
+        with pytest.raises(ConfigError, match=name):
+            Settings.from_env({name: value})
+
+
+def test_every_policy_number_in_settings_has_a_variable():
+    """Every number in Settings is in the table above (or tested beside its feature), so none is
+    added without its environment name and a test."""
+    from dataclasses import fields
+
+    numbers = {f.name for f in fields(Settings) if f.type in ("int", "float")}
+    covered = {v[1] for v in POLICY_VARIABLES}
+    elsewhere = {"confirm_above_usd", "s3_url_expires"}  # test_click_plan, test_images_s3
+    assert numbers - elsewhere == covered

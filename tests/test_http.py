@@ -15,9 +15,11 @@ from studio.errors import (
     NotFound,
     PaymentRequired,
     RateLimited,
+    RequestTimeout,
     ServerError,
     SubmitUnknown,
     Unprocessable,
+    UploadError,
 )
 
 API = "https://model-api.runcomfy.net/v1"
@@ -235,3 +237,68 @@ async def test_download_empty_and_expired(tmp_path):
     with pytest.raises(DownloadError, match="expired"):
         await http.download("https://f.runcomfy.net/clip.mp4", tmp_path, allowed=lambda u: True)
     assert list(tmp_path.iterdir()) == []
+
+
+# -- uploads (PUT) and downloads go through the same retry loop as API reads ---------------------
+
+
+async def test_put_is_retried_as_a_read_and_returns_the_json_answer():
+    files = Script(ok({}, 503), httpx.ConnectError("refused"), ok({"url": "https://f.example/a.png"}))
+    http, sleeps = client(Script(ok({})), public=files)
+    assert await http.put_bytes("https://f.example/a.png", b"png", content_type="image/png") == {"url": "https://f.example/a.png"}
+    assert len(files.requests) == 3 and sleeps == [0.5, 1.0]
+    assert "Authorization" not in files.requests[0].headers  # not the API's origin
+
+
+@pytest.mark.parametrize(
+    "answer, error, tries",
+    [
+        (httpx.Response(403), UploadError, 1),  # refused: not retried
+        (ok({}, 503), UploadError, 3),  # max_retries=2: three tries, then the last error
+        (httpx.ConnectError("refused"), NetworkError, 3),
+        (httpx.ReadTimeout("slow"), RequestTimeout, 3),
+    ],
+)
+async def test_put_failures_leave_as_studio_errors(answer, error, tries):
+    files = Script(answer)
+    http, sleeps = client(Script(ok({})), public=files, max_retries=2)
+    with pytest.raises(error):
+        await http.put_bytes("https://f.example/a.png", b"png", content_type="image/png")
+    assert len(files.requests) == tries and len(sleeps) == tries - 1
+
+
+async def test_download_waits_out_retry_after_and_retries_truncation(tmp_path):
+    files = Script(
+        httpx.Response(503, headers={"Retry-After": "4"}),
+        file_response(b"x" * 10, **{"Content-Length": "5000"}),  # stops short of its length
+        file_response(b"x" * 5000),
+    )
+    http, sleeps = client(Script(ok({})), public=files)
+    path = await http.download("https://f.runcomfy.net/clip.mp4", tmp_path, allowed=lambda u: True)
+    assert path.read_bytes() == b"x" * 5000 and len(files.requests) == 3
+    assert sleeps == [4.0, 1.0]  # the server's Retry-After, then the backoff of attempt 2
+    assert list(tmp_path.iterdir()) == [path]
+
+
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        (httpx.Response(503), "answered HTTP 503"),
+        (httpx.RemoteProtocolError("dropped"), "the connection broke or timed out"),
+    ],
+)
+async def test_download_gives_up_after_max_retries_with_a_download_error(tmp_path, answer, message):
+    files = Script(answer)
+    http, sleeps = client(Script(ok({})), public=files, max_retries=2)
+    with pytest.raises(DownloadError, match=message):
+        await http.download("https://f.runcomfy.net/clip.mp4", tmp_path, allowed=lambda u: True)
+    assert len(files.requests) == 3 and sleeps == [0.5, 1.0]
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_download_with_a_long_retry_after_is_not_waited_out(tmp_path):
+    files = Script(httpx.Response(429, headers={"Retry-After": "600"}))
+    http, sleeps = client(Script(ok({})), public=files)
+    with pytest.raises(DownloadError, match="HTTP 429"):
+        await http.download("https://f.runcomfy.net/clip.mp4", tmp_path, allowed=lambda u: True)
+    assert len(files.requests) == 1 and sleeps == []

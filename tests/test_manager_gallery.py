@@ -95,7 +95,7 @@ def test_typical_run_time_is_learned_from_finished_jobs(tmp_path):
         # Offline, before any job: the simulator's run time, for every model.
         assert set(manager.typical_run_seconds().values()) == {0.6}
         assert len(manager.typical_run_seconds()) == 6
-        manager._run_times = None  # the 30 s cache: read the journal again
+        manager.gallery.run_times.clear()  # the 30 s cache: read the journal again
         video = finished_video(manager)
         assert video.started_at is not None
         learned = manager.typical_run_seconds()

@@ -63,3 +63,31 @@ async def test_recipe_route_serves_the_owner_a_token_free_recipe(setup, tmp_path
     assert "owner" not in good.text and "alice" not in good.text
     assert (await client.get(url.split("?")[0])).status_code == 404
     journal.close()
+
+
+async def test_story_route_serves_a_finished_film_from_the_journal_to_its_owner_only(tmp_path):
+    from studio.jobs.journal import StoryRun
+    from studio.ui.media import story_route
+
+    journal = open_journal(tmp_path / "s.sqlite3")
+    film = tmp_path / "film.mp4"
+    film.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"f" * 500)
+    journal.save_story(StoryRun(run_id="board-abc", owner="alice", title="Harbour", stage="done", done=True, file=str(film)))
+    journal.save_story(StoryRun(run_id="board-run", owner="alice", stage="clip 1 of 2: running"))
+    journal.save_story(StoryRun(run_id="board-gone", owner="alice", stage="done", done=True, file=str(tmp_path / "gone.mp4")))
+    signer = MediaSigner("test-secret")
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=Starlette(routes=[story_route(journal, signer)])), base_url="http://t")
+
+    def url(run_id: str, owner: str = "alice") -> str:
+        return f"/studio/story/{run_id}?sig={signer.signature(run_id, owner)}"
+
+    good = await client.get(url("board-abc"))
+    assert good.status_code == 200 and good.headers["content-type"] == "video/mp4" and good.content == film.read_bytes()
+    assert (await client.get(url("board-abc") + "&download=1")).headers["content-disposition"].startswith("attachment")
+    assert (await client.get(url("board-abc", "mallory"))).status_code == 404  # another owner's signature
+    assert (await client.get("/studio/story/board-abc")).status_code == 404  # no signature
+    assert (await client.get(url("board-run"))).status_code == 404  # no film yet
+    assert (await client.get(url("board-nope"))).status_code == 404
+    assert (await client.get(url("board-gone"))).status_code == 410
+    assert (await client.get("/studio/story/..%2Fsecrets?sig=x")).status_code == 404
+    journal.close()

@@ -212,6 +212,21 @@ def test_failed_render_keeps_previous_output(tmp_path: Path, images: dict[str, P
     assert [p.name for p in tmp_path.iterdir()] == ["out.mp4"]
 
 
+def test_an_ffmpeg_run_past_its_timeout_is_killed_and_named(tmp_path: Path) -> None:
+    from studio.media.render import run_ffmpeg
+    from studio.media.stitch import last_frame
+
+    endless = ["-f", "lavfi", "-i", "testsrc=size=64x64:rate=25", "-f", "null", "-"]
+    with pytest.raises(RenderError, match=r"did not finish within 0\.2 s"):
+        run_ffmpeg(endless, timeout=0.2)
+    clip = tmp_path / "clip.mp4"
+    render_animatic(CARDS[:1], clip, short_side=64, fps=8)
+    with pytest.raises(RenderError, match="did not finish within 1e-06 s"):
+        last_frame(clip, tmp_path / "last.png", timeout=0.000001)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clip.mp4"]  # no partial left behind
+    assert last_frame(clip, tmp_path / "last.png", timeout=30).stat().st_size > 0
+
+
 @pytest.mark.parametrize("name", ["notes", "portrait", "missing"])
 def test_probe_rejects_non_videos(images: dict[str, Path], name: str) -> None:
     path = images.get(name, images["notes"].with_name("missing.mp4"))

@@ -5,9 +5,11 @@ Two ``httpx.AsyncClient``s, created once: one for the RunComfy API, one for publ
 (result downloads, image checks); a download's bytes reach the disk through
 :class:`studio.media.filewriter.FileWriter`. The token is attached per request, and only when the
 URL's origin is the configured API or account host, so it can never reach a file host or a
-foreign ``result_url``. Every call has explicit timeouts; reads are retried per
-:mod:`studio.client.retry`; every failure leaves as a :mod:`studio.errors` class. One INFO log line per request (method, path, status,
-attempt); headers, bodies and query strings are never logged.
+foreign ``result_url``. Every call has explicit timeouts; every retry (API calls, uploads,
+downloads) goes through the one loop, :func:`studio.client.retry.retrying`, with the sleep, jitter
+and clock given to :class:`HttpClient`; every failure leaves as a :mod:`studio.errors` class. One
+INFO log line per request (method, path, status, attempt); headers, bodies and query strings are
+never logged.
 """
 
 from __future__ import annotations
@@ -17,17 +19,18 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
 
 from studio.client.retry import (
+    AttemptFailed,
     CallKind,
     Failure,
+    RetryPolicy,
     parse_retry_after,
-    retry_delay,
-    should_retry,
+    retrying,
 )
 from studio.config import Settings
 from studio.errors import (
@@ -52,8 +55,7 @@ from studio.client.http_public import (
 
 USER_AGENT = "kling-studio/0.1"
 log = logging.getLogger("studio.client.http")
-_MAX_REDIRECTS = 5
-
+T = TypeVar("T")
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
@@ -149,17 +151,16 @@ class HttpClient(PublicHostCalls):
     def _headers_for(self, url: str) -> dict[str, str]:
         return dict(self._auth) if _origin(url) in self._trusted else {}
 
-    def _delay(self, attempt: int, retry_after: float | None = None) -> float | None:
-        s = self.settings
-        if attempt > s.max_retries:
-            return None
-        return retry_delay(
+    async def _retrying(self, attempt: Callable[[int], Awaitable[T]], *, kind: CallKind, what: str) -> T:
+        """``attempt`` run through :func:`studio.client.retry.retrying` with this client's policy,
+        sleep and jitter."""
+        return await retrying(
             attempt,
-            retry_after,
-            base=s.backoff_base,
-            cap=s.backoff_cap,
-            max_retry_after=s.max_retry_after,
-            jitter=self._jitter(),
+            kind=kind,
+            policy=RetryPolicy.from_settings(self.settings),
+            sleep=self._sleep,
+            jitter=self._jitter,
+            what=what,
         )
 
     async def call(
@@ -178,11 +179,11 @@ class HttpClient(PublicHostCalls):
             SubmitUnknown: a submit that may or may not have been accepted.
             NetworkError / RequestTimeout: a read that could not be completed.
         """
-        timeout = self.settings.submit_timeout if kind == "submit" else self.settings.read_timeout
+        settings = self.settings
+        timeout = settings.submit_timeout if kind == "submit" else settings.read_timeout
         path = urlsplit(url).path
-        attempt = 0
-        while True:
-            attempt += 1
+
+        async def once(attempt: int) -> Any:
             try:
                 response = await self._api.request(
                     method,
@@ -190,16 +191,12 @@ class HttpClient(PublicHostCalls):
                     json=json,
                     params=params,
                     headers=self._headers_for(url),
-                    timeout=httpx.Timeout(timeout, connect=self.settings.connect_timeout, pool=self.settings.pool_timeout),
+                    timeout=httpx.Timeout(timeout, connect=settings.connect_timeout, pool=settings.pool_timeout),
                 )
             except httpx.TransportError as exc:
                 failure = _classify(exc)
                 log.info("HTTP %s %s failed (%s) attempt=%d", method, path, failure, attempt)
-                delay = self._delay(attempt) if should_retry(kind, failure=failure) else None
-                if delay is None:
-                    raise self._transport_error(kind, failure, url) from None
-                await self._sleep(delay)
-                continue
+                raise AttemptFailed(self._transport_error(kind, failure, url), failure=failure) from None
             log.info("HTTP %s %s %d attempt=%d", method, path, response.status_code, attempt)
             body = _json_or_unreadable(response)
             status = response.status_code
@@ -207,26 +204,18 @@ class HttpClient(PublicHostCalls):
                 status = _embedded_error_status(body) or status
             if status >= 400:
                 retry_after = parse_retry_after(response.headers.get("Retry-After"), self._clock())
-                error = error_for_status(
-                    status, None if body is _UNREADABLE else body, retry_after=retry_after
-                )
-                delay = self._delay(attempt, retry_after) if should_retry(kind, status=status) else None
-                if delay is None:
-                    raise self._final(kind, error)
-                log.debug("retrying %s %s in %.2f s after HTTP %d", method, path, delay, status)
-                await self._sleep(delay)
-                continue
+                error = error_for_status(status, None if body is _UNREADABLE else body, retry_after=retry_after)
+                raise AttemptFailed(self._final(kind, error), status=status, retry_after=retry_after)
             if body is _UNREADABLE:
-                if kind == "submit":
-                    raise SubmitUnknown("the answer could not be read")
-                delay = self._delay(attempt)
-                if delay is None:
-                    raise ApiError(
-                        f"RunComfy answered {path} with a body that is not JSON", status_code=status
-                    )
-                await self._sleep(delay)
-                continue
+                unreadable: StudioError = (
+                    SubmitUnknown("the answer could not be read")
+                    if kind == "submit"
+                    else ApiError(f"RunComfy answered {path} with a body that is not JSON", status_code=status)
+                )
+                raise AttemptFailed(unreadable, failure="unreadable")
             return body
+
+        return await self._retrying(once, kind=kind, what=f"{method} {path}")
 
     @staticmethod
     def _final(kind: CallKind, error: ApiError) -> StudioError:

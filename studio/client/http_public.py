@@ -15,13 +15,13 @@ import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from studio.client.downloads import safe_filename, unique_path
-from studio.client.retry import CallKind, Failure, parse_retry_after, should_retry
+from studio.client.retry import AttemptFailed, CallKind, Failure, parse_retry_after, should_retry
 from studio.config import Settings
 from studio.errors import (
     DownloadError,
@@ -43,6 +43,7 @@ _MAX_REDIRECTS = 5
 _CHUNK_BYTES = 1024 * 1024  # what a download hands the file writer at a time
 _UNREADABLE = object()
 log = logging.getLogger("studio.client.http")
+T = TypeVar("T")
 
 
 def _classify(exc: httpx.TransportError) -> Failure:
@@ -75,7 +76,6 @@ class PublicHostCalls:
     settings: Settings
     _public: httpx.AsyncClient
     _public_transport: httpx.AsyncBaseTransport | None
-    _sleep: Callable[[float], Awaitable[None]]
     _clock: Callable[[], float]
 
     def _public_client(self) -> httpx.AsyncClient:
@@ -84,7 +84,7 @@ class PublicHostCalls:
     def _headers_for(self, url: str) -> dict[str, str]:
         raise NotImplementedError
 
-    def _delay(self, attempt: int, retry_after: float | None = None) -> float | None:
+    async def _retrying(self, attempt: Callable[[int], Awaitable[T]], *, kind: CallKind, what: str) -> T:
         raise NotImplementedError
 
     def _transport_error(self, kind: CallKind, failure: Failure, url: str) -> StudioError:
@@ -149,27 +149,22 @@ class PublicHostCalls:
         """
         parts = urlsplit(url)
         headers = {**self._headers_for(url), "Content-Type": content_type}
-        attempt = 0
-        while True:
-            attempt += 1
+
+        async def once(attempt: int) -> Any:
             try:
                 response = await self._public.put(url, content=data, headers=headers)
             except httpx.TransportError as exc:
                 failure = _classify(exc)
                 log.info("HTTP PUT %s failed (%s) attempt=%d", parts.path, failure, attempt)
-                delay = self._delay(attempt) if should_retry("read", failure=failure) else None
-                if delay is None:
-                    raise self._transport_error("read", failure, url) from None
-                await self._sleep(delay)
-                continue
+                raise AttemptFailed(self._transport_error("read", failure, url), failure=failure) from None
             log.info("HTTP PUT %s %d attempt=%d", parts.path, response.status_code, attempt)
             if response.status_code < 300:
                 body = _json_or_unreadable(response)
                 return None if body is _UNREADABLE else body
-            delay = self._delay(attempt) if should_retry("read", status=response.status_code) else None
-            if delay is None:
-                raise UploadError(f"the upload to {parts.hostname} answered HTTP {response.status_code}")
-            await self._sleep(delay)
+            error = UploadError(f"the upload to {parts.hostname} answered HTTP {response.status_code}")
+            raise AttemptFailed(error, status=response.status_code)
+
+        return await self._retrying(once, kind="read", what=f"PUT {parts.path}")
 
     async def download(
         self,
@@ -178,32 +173,28 @@ class PublicHostCalls:
         *,
         allowed: Callable[[str], bool],
         on_progress: ProgressFn | None = None,
+        name: str | None = None,
     ) -> Path:
-        """Stream ``url`` into ``directory`` under its sanitised name; returns the final path.
+        """Stream ``url`` into ``directory`` under its sanitised name (``stem-1.ext``… when
+        taken), or exactly ``name`` when the caller reserved one; returns the final path.
 
         Never sends the token. Checks ``allowed`` on the URL and on every redirect, refuses a
         ``Content-Length`` over the cap and aborts past it mid-stream, writes to a temporary
         file (from a worker thread, see :class:`FileWriter`) and renames it only when complete
         and fsynced. Transient failures are retried as reads.
         """
-        attempt = 0
-        while True:
-            attempt += 1
+
+        async def once(attempt: int) -> Path:
             try:
-                return await self._download_once(url, directory, allowed, on_progress)
-            except (httpx.TransportError, _Retryable) as exc:
-                retry_after = exc.retry_after if isinstance(exc, _Retryable) else None
-                delay = self._delay(attempt, retry_after)
-                if delay is None:
-                    if isinstance(exc, _Retryable):
-                        raise DownloadError(str(exc)) from None
-                    raise DownloadError(
-                        f"download from {urlsplit(url).hostname} failed: the connection broke or timed out"
-                    ) from None
-                await self._sleep(delay)
+                return await self._download_once(url, directory, allowed, on_progress, name)
+            except httpx.TransportError as exc:
+                error = DownloadError(f"download from {urlsplit(url).hostname} failed: the connection broke or timed out")
+                raise AttemptFailed(error, failure=_classify(exc)) from None
+
+        return await self._retrying(once, kind="read", what=f"download of {urlsplit(url).path}")
 
     async def _download_once(
-        self, url: str, directory: Path, allowed: Callable[[str], bool], on_progress: ProgressFn | None
+        self, url: str, directory: Path, allowed: Callable[[str], bool], on_progress: ProgressFn | None, name: str | None
     ) -> Path:
         cap = self.settings.download_cap_bytes
         current = url
@@ -219,7 +210,8 @@ class PublicHostCalls:
                 if response.status_code != 200:
                     if should_retry("read", status=response.status_code):
                         ra = parse_retry_after(response.headers.get("Retry-After"), self._clock())
-                        raise _Retryable(f"download from {host} answered HTTP {response.status_code}", ra)
+                        error = DownloadError(f"download from {host} answered HTTP {response.status_code}")
+                        raise AttemptFailed(error, status=response.status_code, retry_after=ra)
                     raise DownloadError(
                         f"download from {host} answered HTTP {response.status_code} "
                         "(the link may have expired)"
@@ -230,7 +222,7 @@ class PublicHostCalls:
                     raise DownloadError(f"refused: the file is {length:,} bytes, over the {cap:,}-byte cap")
                 if response.headers.get("Content-Encoding", "identity") != "identity":
                     length = None  # the header counts encoded bytes; the cap still holds
-                return await self._write(response, current, directory, length, cap, on_progress)
+                return await self._write(response, current, directory, length, cap, on_progress, name)
         raise DownloadError(f"too many redirects downloading from {urlsplit(url).hostname}")
 
     async def _write(
@@ -241,9 +233,10 @@ class PublicHostCalls:
         length: int | None,
         cap: int,
         on_progress: ProgressFn | None,
+        reserved: str | None = None,
     ) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
-        name = safe_filename(url)
+        name = safe_filename(reserved or url)
         remove_dead_partials(directory, name)  # what a killed earlier attempt left behind
         partial, f = open_partial(directory, name)
         # httpx's stream, gathered into large chunks: the writer thread, the cap check and the
@@ -264,10 +257,10 @@ class PublicHostCalls:
             # Durable before it is called done: a paid video must survive a crash.
             await writer.finish()
             if length is not None and total != length:
-                raise _Retryable(f"the download stopped at {total:,} of {length:,} bytes", None)
+                raise AttemptFailed(DownloadError(f"the download stopped at {total:,} of {length:,} bytes"), failure="broken")
             if total == 0:
                 raise DownloadError("the result file is empty")
-            final = unique_path(directory, name)
+            final = directory / name if reserved else unique_path(directory, name)
             os.replace(partial, final)  # still locked, so no other studio takes it for a leftover
             f.close()
             await asyncio.to_thread(sync_directory, directory)  # the rename itself survives a crash too
@@ -276,14 +269,6 @@ class PublicHostCalls:
             writer.then(f.close)
             if partial.exists():
                 partial.unlink()
-
-
-class _Retryable(Exception):
-    """A download failure worth another attempt (truncation, 5xx, 429)."""
-
-    def __init__(self, message: str, retry_after: float | None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
-"""Retry policy as pure functions: what may be retried, and how long to wait first.
+"""Retry policy and the one retry loop: what may be retried, how long to wait first, and
+:func:`retrying`, which applies both.
 
 Two kinds of call:
 
-- ``read`` (status, result, catalog, balance, downloads, cancel): retried on 408, 429 and 5xx
+- ``read`` (status, result, catalog, balance, cancel, downloads, upload PUTs): retried on 408, 429 and 5xx
   and on any transport failure, with capped exponential backoff and jitter, honouring
   ``Retry-After``.
 - ``submit`` (the paid POST): retried only when the request certainly was not accepted: a 429,
@@ -10,13 +11,22 @@ Two kinds of call:
   dropped connection or an unreadable body leave the outcome unknown and are never retried,
   so no one is charged twice.
 
-No I/O and no clock: callers pass ``now`` and a random number.
+The policy functions do no I/O and read no clock: callers pass ``now`` and a random number.
+:func:`retrying` is the one retry loop of the studio (API calls, uploads and downloads all go
+through it): it counts attempts, asks the policy, waits with the sleep it is given (tests pass
+one that only records), and gives up with the error the last attempt named.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
+
+if TYPE_CHECKING:
+    from studio.config import Settings
 
 __all__ = [
     "CallKind",
@@ -26,7 +36,13 @@ __all__ = [
     "parse_retry_after",
     "backoff_delay",
     "retry_delay",
+    "RetryPolicy",
+    "AttemptFailed",
+    "retrying",
 ]
+
+log = logging.getLogger("studio.client.retry")
+T = TypeVar("T")
 
 CallKind = Literal["read", "submit"]
 # How a request failed without a usable response:
@@ -94,3 +110,94 @@ def retry_delay(
     if retry_after is not None:
         return retry_after if retry_after <= max_retry_after else None
     return backoff_delay(attempt, base=base, cap=cap, jitter=jitter)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How many times and how patiently to retry: the numbers of :class:`~studio.config.Settings`."""
+
+    max_retries: int
+    backoff_base: float
+    backoff_cap: float
+    max_retry_after: float
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RetryPolicy:
+        return cls(
+            max_retries=settings.max_retries,
+            backoff_base=settings.backoff_base,
+            backoff_cap=settings.backoff_cap,
+            max_retry_after=settings.max_retry_after,
+        )
+
+    def delay(self, attempt: int, retry_after: float | None, jitter: Callable[[], float]) -> float | None:
+        """Seconds to wait after failed attempt ``attempt`` (1-based), or None: no retries left,
+        or a ``Retry-After`` too long to wait out."""
+        if attempt > self.max_retries:
+            return None
+        return retry_delay(
+            attempt,
+            retry_after,
+            base=self.backoff_base,
+            cap=self.backoff_cap,
+            max_retry_after=self.max_retry_after,
+            jitter=jitter(),
+        )
+
+
+class AttemptFailed(Exception):
+    """Raised by one attempt inside :func:`retrying`: how it failed, for the policy to judge.
+
+    ``error`` is what the caller sees if no other attempt is made (a :mod:`studio.errors`
+    class); ``status`` or ``failure`` is what :func:`should_retry` decides on, and
+    ``retry_after`` the server's ``Retry-After`` in seconds, if it sent one.
+    """
+
+    def __init__(
+        self,
+        error: Exception,
+        *,
+        status: int | None = None,
+        failure: Failure | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.status = status
+        self.failure = failure
+        self.retry_after = retry_after
+
+    @property
+    def reason(self) -> str:
+        return f"HTTP {self.status}" if self.status is not None else str(self.failure)
+
+
+async def retrying(
+    attempt: Callable[[int], Awaitable[T]],
+    *,
+    kind: CallKind,
+    policy: RetryPolicy,
+    sleep: Callable[[float], Awaitable[None]],
+    jitter: Callable[[], float],
+    what: str = "call",
+) -> T:
+    """Run ``attempt(1)``, ``attempt(2)``, … until one returns, as the policy allows.
+
+    An attempt that raises :class:`AttemptFailed` is retried when :func:`should_retry` allows
+    it for ``kind`` and :meth:`RetryPolicy.delay` gives a wait (attempts left, any
+    ``Retry-After`` short enough); otherwise its ``error`` is raised. So a ``submit`` whose
+    outcome is unknown is tried exactly once. Any other exception leaves at once, untouched.
+    ``what`` names the call in the DEBUG line logged before each wait.
+    """
+    number = 0
+    while True:
+        number += 1
+        try:
+            return await attempt(number)
+        except AttemptFailed as failed:
+            allowed = should_retry(kind, status=failed.status, failure=failed.failure)
+            delay = policy.delay(number, failed.retry_after, jitter) if allowed else None
+            if delay is None:
+                raise failed.error from None
+            log.debug("retrying %s in %.2f s after %s (attempt %d)", what, delay, failed.reason, number)
+        await sleep(delay)

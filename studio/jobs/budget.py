@@ -1,8 +1,8 @@
 """Spending caps that hold: per browser session and per day for the whole deployment.
 
 Before every submit the quote is checked against what is already committed: charged amounts
-(``cost_usd``) plus the quotes of jobs that are in flight, succeeded without a reported cost,
-or whose submit outcome is unknown. The day is the UTC day; the journal is the ledger, so the
+(``cost_usd``) plus the quotes of :data:`~studio.domain.job_status.COMMITTED` jobs (in flight,
+succeeded without a reported cost, or whose submit outcome is unknown). The day is the UTC day; the journal is the ledger, so the
 caps hold across browser sessions and restarts. A refusal says the figures.
 """
 
@@ -15,14 +15,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
+from studio.domain.job_status import COMMITTED
 from studio.domain.pricing import format_usd
 from studio.errors import ConfigError, Problem, ValidationError
 from studio.jobs.journal import JobRecord, Journal
 
 __all__ = ["BudgetLimits", "BudgetExceeded", "BudgetGuard", "committed", "drift"]
-
-_COMMITTED = ("submitting", "queued", "running", "downloading", "succeeded", "unknown")
-
 
 class BudgetExceeded(ValidationError):
     """A submit that would cross a spending cap; nothing was sent."""
@@ -65,7 +63,7 @@ def committed(records: Iterable[JobRecord]) -> Decimal:
     for r in records:
         if r.cost_usd is not None:
             total += Decimal(r.cost_usd)
-        elif r.status in _COMMITTED:
+        elif r.status in COMMITTED:
             total += Decimal(r.quote_usd)
     return total
 

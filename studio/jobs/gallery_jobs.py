@@ -1,19 +1,24 @@
-"""A browser's gallery in the journal: favourites, deleting a video (the spend stays) and the
-typical run times the progress bars measure against. A mixin of
-:class:`~studio.jobs.manager.JobManager`, which provides ``studio``, ``settings`` and ``job``.
+"""A browser's gallery in the journal: favourites, deleting a video (the spend stays), the last
+frame of a finished video (to continue from it) and the typical run times the progress bars
+measure against. Part of the :class:`~studio.jobs.manager.JobManager` facade; which jobs are a
+browser's is :meth:`JobService.job <studio.jobs.job_service.JobService.job>`'s answer.
 """
 
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 from studio.domain.catalog import MODES, TIERS, endpoint
 from studio.errors import Problem, StudioError, ValidationError
+from studio.jobs.cached import Cached
+from studio.jobs.job_service import JobService
 from studio.jobs.journal import JobRecord
 from studio.jobs.run_times import learned_run_seconds
+from studio.jobs.service import Studio
+from studio.media.stitch import last_frame
 
 __all__ = ["GalleryJobs"]
 
@@ -21,20 +26,17 @@ log = logging.getLogger("studio.jobs.manager")
 
 
 class GalleryJobs:
-    """Favourites, deletions and typical run times for :class:`~studio.jobs.manager.JobManager`."""
+    """Favourites, deletions, last frames and typical run times of browsers' videos."""
 
-    studio: Any
-    settings: Any
-
-    def job(self, owner_key: str, job_id: str) -> JobRecord | None:  # provided by JobManager
-        raise NotImplementedError
-
-    # (typical run times learned from the journal, with when they were read)
-    _run_times: tuple[float, dict[str, float]] | None = None
+    def __init__(self, studio: Studio, jobs: JobService) -> None:
+        self.studio = studio
+        self.settings = studio.settings
+        self.jobs = jobs
+        self.run_times: Cached[dict[str, float]] = Cached(self.settings.run_times_seconds)
 
     def _own_video(self, owner_key: str, job_id: str) -> JobRecord:
         """One of this browser's finished videos; ValidationError naming "job" otherwise."""
-        record = self.job(owner_key, job_id) if isinstance(job_id, str) and job_id else None
+        record = self.jobs.job(owner_key, job_id) if isinstance(job_id, str) and job_id else None
         if record is None:
             raise ValidationError([Problem("job", "no such video in this browser")])
         if record.status != "succeeded":
@@ -79,18 +81,26 @@ class GalleryJobs:
         self.studio.journal.update(record.job_id, files=(), meta={**record.meta, "deleted_at": time.time()})
         return "Video deleted. Its cost stays in your spend."
 
+    def last_frame(self, owner_key: str, job_id: str) -> Path:
+        """The last frame of one of this browser's finished videos, as a PNG in a temporary folder.
+
+        Raises ValidationError when the job is not this browser's or its video is gone.
+        """
+        record = self.jobs.job(owner_key, job_id)
+        if record is None or record.status != "succeeded" or not record.files or not Path(record.files[0]).is_file():
+            raise ValidationError([Problem("job", "this video is not in this browser, or not on disk any more")])
+        return last_frame(Path(record.files[0]), Path(tempfile.mkdtemp(prefix="kling-frame-")) / "last-frame.png", timeout=self.settings.ffmpeg_timeout)
+
     def typical_run_seconds(self) -> dict[str, float]:
         """Model id → median run time of its latest succeeded jobs (all browsers), read from
-        the journal at most every 30 s. Offline, a model without finished jobs takes the
-        simulator's run time; live, it is absent (its tier's default applies)."""
-        now = time.monotonic()
-        cached = self._run_times
-        if cached is not None and now - cached[0] < 30:
-            return cached[1]
+        the journal at most every ``settings.run_times_seconds``. Offline, a model without finished
+        jobs takes the simulator's run time; live, it is absent (its tier's default applies)."""
+        return self.run_times.get(self._learn_run_times)
+
+    def _learn_run_times(self) -> dict[str, float]:
         learned = learned_run_seconds(self.studio.journal.find(statuses=("succeeded",), limit=500))
         simulated = getattr(getattr(self.studio.simulator, "config", None), "run_seconds", None)
         if not self.studio.mode.live and isinstance(simulated, (int, float)) and simulated > 0:
             every = {endpoint(tier.key, mode.key).model_id: float(simulated) for tier in TIERS for mode in MODES}
             learned = {**every, **learned}
-        self._run_times = (now, learned)
         return learned

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from studio.domain.job_status import FinalStatus
 from studio.jobs.journal import JobRecord, Journal
 
 __all__ = ["SUBMITTER", "INTERRUPTED_SUBMIT", "InterruptedSubmits", "submit_abandoned"]
@@ -30,10 +31,13 @@ INTERRUPTED_SUBMIT = (
 
 
 class InterruptedSubmits:
-    """Settling rows left in ``submitting``; needs ``journal`` and ``settings`` (a JobRunner's)."""
+    """Settling rows left in ``submitting``; needs ``journal``, ``settings`` and ``finish`` (a JobRunner's)."""
 
     journal: Journal
     settings: Any
+
+    def finish(self, record: JobRecord, status: FinalStatus, reason: str | None = None) -> JobRecord:  # provided by JobRunner
+        raise NotImplementedError
 
     def settle_interrupted_submits(self) -> list[JobRecord]:
         """Mark ``unknown`` every row a stopped studio left in ``submitting`` (see :func:`submit_abandoned`).
@@ -42,7 +46,7 @@ class InterruptedSubmits:
         """
         now = time.time()
         return [
-            self.journal.update(record.job_id, status="unknown", error=INTERRUPTED_SUBMIT, finished_at=now)
+            self.finish(record, "unknown", INTERRUPTED_SUBMIT)
             for record in self.journal.find(statuses=("submitting",), limit=10_000)
             if submit_abandoned(record.meta.get("submitter"), record.created_at, now=now, window=self.submit_window)
         ]

@@ -4,6 +4,10 @@ The journal row is written before the paid POST and updated the moment it return
 waiting, so a crash at any point leaves either a request id to reattach to or a row that says
 plainly the outcome is unknown (never resubmitted). Every wait has a deadline; a job still
 unfinished at the deadline stays in the journal for :meth:`JobRunner.resume`.
+
+Two steps are written once here for every caller: :meth:`JobRunner.finish` writes a job's end
+(its final status, why, when) and reports it; :meth:`JobRunner.bring_home` carries a submitted
+job on from wherever the journal says it is (follow it, or only download a finished one).
 """
 
 from __future__ import annotations
@@ -15,10 +19,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from studio.client.api import CancelOutcome, RunComfyApi
-from studio.client.downloads import find_output_urls, host_allowed
+from studio.client.downloads import find_output_urls, host_allowed, safe_filename, unique_path
 from studio.client.job_states import (
     Cancelled,
     Failed,
@@ -30,6 +34,7 @@ from studio.client.job_states import (
 )
 from studio.config import Settings
 from studio.domain.catalog import Endpoint
+from studio.domain.job_status import FinalStatus, JobStatus
 from studio.domain.models import GenerationRequest
 from studio.domain.payload import build_payload
 from studio.domain.pricing import quote_request, usd_text
@@ -45,31 +50,24 @@ from studio.errors import (
 )
 from studio.images import check_public_image
 from studio.jobs.budget import BudgetGuard
-from studio.jobs.journal import JobRecord, Journal
-
-__all__ = ["Progress", "Stage", "JobRunner", "Interrupted", "INTERRUPTED_SUBMIT", "SUBMITTER", "submit_abandoned"]
-
-log = logging.getLogger("studio.jobs.runner")
-
-# How long a fetched catalog entry (schema and price) is trusted before it is fetched again.
-CATALOG_TTL = 600.0
-
-from studio.jobs.interrupted import (  # noqa: E402
+from studio.jobs.interrupted import (
     INTERRUPTED_SUBMIT,
     SUBMITTER,
     InterruptedSubmits,
     submit_abandoned,
 )
+from studio.jobs.journal import JobRecord, Journal
 
-Stage = Literal["submitting", "queued", "running", "downloading", "succeeded", "failed", "cancelled", "unknown"]
+__all__ = ["Progress", "JobRunner", "Interrupted", "INTERRUPTED_SUBMIT", "SUBMITTER", "submit_abandoned"]
 
+log = logging.getLogger("studio.jobs.runner")
 
 @dataclass(frozen=True)
 class Progress:
     """One step of a job, for progress lines and job cards."""
 
     job_id: str
-    stage: Stage
+    stage: JobStatus
     request_id: str | None = None
     position: int | None = None
     elapsed: float | None = None
@@ -123,7 +121,7 @@ class JobRunner(InterruptedSubmits):
         stands in, as RunComfy's schema rarely changes; the reason is logged.
         """
         cached = self._live.get(endpoint.model_id)
-        if cached and self._clock() - cached[0] < CATALOG_TTL:
+        if cached and self._clock() - cached[0] < self.settings.catalog_ttl_seconds:
             return cached[1]
         try:
             entry = await self.api.model(endpoint.model_id)
@@ -168,10 +166,10 @@ class JobRunner(InterruptedSubmits):
         try:
             handle = await self.api.submit(endpoint.model_id, payload)
         except SubmitUnknown as exc:
-            self.journal.update(record.job_id, status="unknown", error=str(exc), finished_at=time.time())
+            self.finish(record, "unknown", str(exc))
             raise
         except StudioError as exc:
-            self.journal.update(record.job_id, status="failed", error=str(exc), finished_at=time.time())
+            self.finish(record, "failed", str(exc))
             raise
         return self.journal.update(
             record.job_id,
@@ -223,8 +221,23 @@ class JobRunner(InterruptedSubmits):
         assert record.request_id
         outcome = await self.api.cancel(record.request_id)
         if outcome.cancelled:
-            self.journal.update(record.job_id, status="cancelled", finished_at=time.time(), error="cancelled while queued")
+            self.finish(record, "cancelled", "cancelled while queued")
         return outcome
+
+    def finish(self, record: JobRecord, status: FinalStatus, reason: str | None = None, *, emit: ProgressFn | None = None) -> JobRecord:
+        """Write a job's end: its final ``status``, why (``reason``; None clears an earlier error),
+        when, and no place in line; then report it. Every end a job can have is written here."""
+        record = self.journal.update(record.job_id, status=status, error=reason, finished_at=time.time(), queue_position=None)
+        message = reason if reason is not None else (record.files[0] if record.files else "")
+        (emit or _noop)(Progress(record.job_id, status, record.request_id, message=message))
+        return record
+
+    async def bring_home(self, record: JobRecord, on_progress: ProgressFn | None = None) -> JobRecord:
+        """Carry a submitted job on from where the journal left it: only download a finished
+        one whose outputs are known, else follow it to its end (see :meth:`follow`)."""
+        if record.status == "downloading" and record.output_urls:
+            return await self.download(record, on_progress)
+        return await self.follow(record, on_progress=on_progress)
 
     async def follow(
         self,
@@ -251,8 +264,7 @@ class JobRunner(InterruptedSubmits):
                 state = await self.api.status(record.request_id)
             except NotFound:
                 reason = "RunComfy no longer knows this request (unknown or expired)"
-                record = self.journal.update(record.job_id, status="failed", error=reason, finished_at=time.time())
-                emit(Progress(record.job_id, "failed", record.request_id, message=reason))
+                self.finish(record, "failed", reason, emit=emit)
                 raise JobFailed(request_id, reason) from None
             record = self._note(record, state, emit)
             if is_terminal(state):
@@ -265,7 +277,7 @@ class JobRunner(InterruptedSubmits):
             if stop is not None and stop.is_set():
                 raise Interrupted(record, state)
         if isinstance(state, Succeeded):
-            return await self._finish(record, emit, stop)
+            return await self._collect(record, emit, stop)
         if isinstance(state, Failed):
             state = await self._failure_detail(record, state)
         return self._end_unsuccessful(record, state, emit)
@@ -303,20 +315,14 @@ class JobRunner(InterruptedSubmits):
 
     def _end_unsuccessful(self, record: JobRecord, state: JobState | None, emit: ProgressFn) -> JobRecord:
         assert record.request_id
-        request_id = record.request_id  # the journal's update below keeps it
+        request_id = record.request_id
         cancelled = isinstance(state, Cancelled)
         reason = state.reason if isinstance(state, Failed) else "cancelled"
-        record = self.journal.update(
-            record.job_id,
-            status="cancelled" if cancelled else "failed",
-            error=reason,
-            finished_at=time.time(),
-            queue_position=None,
-        )
-        emit(Progress(record.job_id, "cancelled" if cancelled else "failed", record.request_id, message=reason))
+        self.finish(record, "cancelled" if cancelled else "failed", reason, emit=emit)
         raise JobFailed(request_id, reason, cancelled=cancelled)
 
-    async def _finish(self, record: JobRecord, emit: ProgressFn, stop: asyncio.Event | None) -> JobRecord:
+    async def _collect(self, record: JobRecord, emit: ProgressFn, stop: asyncio.Event | None) -> JobRecord:
+        """Fetch a succeeded job's result (its output URLs and cost), then download it."""
         assert record.request_id
         state: JobState = await self.api.result(record.request_id, record.meta.get("result_url"))
         while isinstance(state, (Queued, Running)):  # /status ran ahead of /result
@@ -350,24 +356,38 @@ class JobRunner(InterruptedSubmits):
             reason = "the result had no downloadable video" + (
                 f" (refused hosts: {', '.join(u.split('?')[0] for u in refused)})" if refused else ""
             )
-            record = self.journal.update(record.job_id, status="failed", error=reason, finished_at=time.time())
-            emit(Progress(record.job_id, "failed", record.request_id, message=reason))
+            self.finish(record, "failed", reason, emit=emit)
             raise DownloadError(reason)
         files = list(record.files)
         job_id, request_id = record.job_id, record.request_id  # the loop below re-reads ``record``; these stay
-        for url in allowed[len(files):]:
+        for index in range(len(files), len(allowed)):
             def progress(done: int, total: int | None) -> None:
                 emit(Progress(job_id, "downloading", request_id, bytes_done=done, bytes_total=total))
 
-            emit(Progress(record.job_id, "downloading", record.request_id, bytes_done=0))
-            path = await self.api.http.download(
-                url, directory, allowed=lambda u: host_allowed(u, self.settings.extra_download_hosts), on_progress=progress
-            )
+            record, name = self._reserve_name(record, index, allowed[index], directory)
+            target = directory / name
+            if target.is_file() and target.stat().st_size > 0:
+                # An attempt killed after its rename but before the journal heard of it: the
+                # file is complete (renamed only once fsynced); keep it, never fetch a copy.
+                path = target
+            else:
+                emit(Progress(record.job_id, "downloading", record.request_id, bytes_done=0))
+                path = await self.api.http.download(
+                    allowed[index], directory, allowed=lambda u: host_allowed(u, self.settings.extra_download_hosts),
+                    on_progress=progress, name=name,
+                )
             files.append(str(path.resolve()))
             record = self.journal.update(record.job_id, files=tuple(files))
-        record = self.journal.update(record.job_id, status="succeeded", finished_at=time.time(), error=None)
-        emit(Progress(record.job_id, "succeeded", record.request_id, message=files[0]))
-        return record
+        return self.finish(record, "succeeded", emit=emit)
+
+    def _reserve_name(self, record: JobRecord, index: int, url: str, directory: Path) -> tuple[JobRecord, str]:
+        """The file name output ``index`` is saved under, written to the journal before the
+        download starts, so a download started again after a kill lands on the same name."""
+        reserved: dict[str, str] = dict(record.meta.get("download_names") or {})
+        if str(index) not in reserved:
+            reserved[str(index)] = unique_path(directory, safe_filename(url)).name
+            record = self.journal.update(record.job_id, meta={**record.meta, "download_names": reserved})
+        return record, reserved[str(index)]
 
     async def resume(self, *, on_progress: ProgressFn | None = None) -> list[JobRecord | BaseException]:
         """Reattach to every unfinished job in the journal and bring its video home.
@@ -376,10 +396,4 @@ class JobRunner(InterruptedSubmits):
         """
         self.settle_interrupted_submits()
         pending = [r for r in self.journal.unfinished() if r.meta.get("backend", "live") == self.settings.backend]
-
-        async def one(record: JobRecord) -> JobRecord:
-            if record.status == "downloading" and record.output_urls:
-                return await self.download(record, on_progress)
-            return await self.follow(record, on_progress=on_progress)
-
-        return list(await asyncio.gather(*(one(r) for r in pending), return_exceptions=True))
+        return list(await asyncio.gather(*(self.bring_home(r, on_progress) for r in pending), return_exceptions=True))

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from studio.domain.job_status import OUTCOME_UNKNOWN, UNFINISHED
 from studio.domain.storyboard import Clip, Storyboard, plan
 from studio.errors import JobFailed, StudioError
 from studio.jobs.journal import JobRecord
@@ -61,7 +62,7 @@ class StoryboardRunner:
     def _previous(self, key: str, index: int) -> JobRecord | None:
         """The best earlier job for this clip: succeeded, else in flight, else unknown."""
         jobs = [r for r in self.journal.find(group_id=key, limit=10_000) if r.meta.get("clip") == index]
-        for wanted in (("succeeded",), ("queued", "running", "downloading"), ("unknown", "submitting")):
+        for wanted in (("succeeded",), UNFINISHED, OUTCOME_UNKNOWN):
             found = [r for r in jobs if r.status in wanted]
             if found:
                 return found[0]
@@ -102,7 +103,7 @@ class StoryboardRunner:
         # A named run (a browser's) keeps its film in its own folder: two owners' storyboards
         # with one title never share a file.
         film_dir = work if group else output_dir
-        result: StitchResult = await asyncio.to_thread(stitch, files, film_dir / f"{title}.mp4")
+        result: StitchResult = await asyncio.to_thread(stitch, files, film_dir / f"{title}.mp4", timeout=self.runner.settings.ffmpeg_timeout)
         emit(StoryProgress(0, len(clips), "done", str(result.path)))
         return StoryboardResult(key, result.path, result.method, result.info.duration, tuple(records), tuple(reused))
 
@@ -127,17 +128,17 @@ class StoryboardRunner:
         if previous is not None and previous.status == "succeeded" and previous.files and Path(previous.files[0]).is_file():
             emit(StoryProgress(n, total, "already done", "not paid again"))
             return previous, True
-        if previous is not None and previous.status in ("unknown", "submitting") and not retry_unknown:
+        if previous is not None and previous.status in OUTCOME_UNKNOWN and not retry_unknown:
             raise StudioError(
                 f"clip {n} of {total}: its submit's outcome is unknown (it may have been charged); check your "
                 "RunComfy dashboard, then run again with --retry-unknown to submit it anew"
             )
-        if previous is not None and previous.status in ("queued", "running", "downloading"):
+        if previous is not None and previous.status in UNFINISHED:
             record = previous
         else:
             request = clip.request
             if clip.chained:
-                frame = await asyncio.to_thread(last_frame, files[-1], work / f"clip{n - 1}-last.png")
+                frame = await asyncio.to_thread(last_frame, files[-1], work / f"clip{n - 1}-last.png", timeout=self.runner.settings.ffmpeg_timeout)
                 emit(StoryProgress(n, total, "publishing", "the last frame of the previous clip"))
                 url, _ = await self.publisher.publish(frame, role="start", out_dir=work / "frames")
                 request = request.evolve(start_image_url=url)
@@ -147,10 +148,7 @@ class StoryboardRunner:
                 output_dir=work,
             )
         try:
-            if record.status == "downloading":
-                record = await self.runner.download(record, progress)
-            else:
-                record = await self.runner.follow(record, on_progress=progress)
+            record = await self.runner.bring_home(record, progress)
         except JobFailed as exc:
             raise StudioError(f"clip {n} of {total} failed: {exc.reason}. Run again to retry it alone; finished clips are not paid again") from None
         return record, False

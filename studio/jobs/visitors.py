@@ -3,9 +3,11 @@
 On a public deployment every visitor key gets its own HTTP client (the key goes only with that
 visitor's calls). Kept without bound, a busy server would hold a client per visitor forever, so
 :class:`VisitorRunners` keeps at most ``limit``, closes the least recently used first, and never
-closes one that a job in flight is still following (it is closed once that job ends). Gradio's
-threads and the job loop both reach it, so every change happens under one lock; closing a client
-is handed back to the caller, who runs it on the loop that owns the client.
+closes one that is in use: :meth:`~VisitorRunners.get` hands a runner out *held* (until the
+caller's :meth:`~VisitorRunners.release`), and :meth:`~VisitorRunners.hold` keeps it held while a
+job in flight is followed; it is closed once the last holder lets go, if it is over the limit
+then. Gradio's threads and the job loop both reach it, so every change happens under one lock;
+closing a client is handed back to the caller, who runs it on the loop that owns the client.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ __all__ = ["VisitorRunners"]
 
 
 class VisitorRunners:
-    """Runners by visitor key hash: at most ``limit`` idle ones, least recently used closed first."""
+    """Runners by visitor key hash: at most ``limit`` idle ones, least recently used closed first;
+    one that is held (handed out and not released, or following a job) is never closed."""
 
     def __init__(self, make: Callable[[str], JobRunner], limit: int) -> None:
         self._make = make
@@ -34,13 +37,15 @@ class VisitorRunners:
             return len(self._runners)
 
     def get(self, key: str, token: str) -> tuple[JobRunner, list[JobRunner]]:
-        """The runner for ``key`` (made from ``token`` when new) and the runners to close now."""
+        """The runner for ``key`` (made from ``token`` when new), held for the caller until
+        ``release(key)``, and the runners to close now."""
         with self._lock:
             runner = self._runners.get(key)
             if runner is None:
                 runner = self._runners[key] = self._make(token)
             self._runners.move_to_end(key)
-            return runner, self._evict(keep=key)
+            self._busy[key] += 1
+            return runner, self._evict()
 
     def hold(self, runner: JobRunner) -> str | None:
         """Mark ``runner`` as following a job; returns its key (None for a runner not kept here)."""
@@ -51,7 +56,7 @@ class VisitorRunners:
             return key
 
     def release(self, key: str | None) -> list[JobRunner]:
-        """A job followed by ``key``'s runner ended; returns the runners to close now."""
+        """One holder of ``key``'s runner (a ``get`` or a ``hold``) is done with it; returns the runners to close now."""
         if key is None:
             return []
         with self._lock:
@@ -68,13 +73,13 @@ class VisitorRunners:
             self._busy.clear()
             return runners
 
-    def _evict(self, keep: str | None = None) -> list[JobRunner]:
-        """Idle runners past the limit, oldest first; never ``keep`` (the one just handed out)."""
+    def _evict(self) -> list[JobRunner]:
+        """Idle runners past the limit, oldest first; never a held one."""
         closed = []
         for key in list(self._runners):
             if len(self._runners) <= self._limit:
                 break
-            if key != keep and not self._busy[key]:
+            if not self._busy[key]:
                 closed.append(self._runners.pop(key))
                 del self._busy[key]
         return closed

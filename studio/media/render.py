@@ -21,6 +21,7 @@ from pathlib import Path
 import imageio_ffmpeg
 from PIL import Image, UnidentifiedImageError
 
+from studio.config import FFMPEG_TIMEOUT
 from studio.errors import StudioError
 from studio.media.render_cards import draw_card, fit_image, load_image
 
@@ -41,7 +42,6 @@ _ZOOM = 0.12  # total Ken Burns zoom-in over an image-to-video clip
 _FADE = 0.25  # seconds of fade from/to black at each animatic card's edges
 _CHIMES = (523.25, 587.33, 659.25, 783.99, 880.0)  # C major pentatonic, one note per card
 _SAMPLE_RATE = 44100
-_TIMEOUT = 300.0  # seconds one ffmpeg run may take before it is killed
 _ERROR_LINES = 6
 
 
@@ -110,13 +110,13 @@ def _tail(stderr: str) -> str:
     return "\n".join(lines[-_ERROR_LINES:]) or "no output from ffmpeg"
 
 
-def _run(args: list[str]) -> subprocess.CompletedProcess[str]:
-    """Run the bundled ffmpeg with ``args``; raise RenderError if it cannot start or times out."""
+def _run(args: list[str], timeout: float = FFMPEG_TIMEOUT) -> subprocess.CompletedProcess[str]:
+    """Run the bundled ffmpeg with ``args``; raise RenderError if it cannot start or runs past ``timeout`` seconds."""
     command = [_ffmpeg(), "-hide_banner", "-nostdin", *args]
     try:
-        return subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=_TIMEOUT)
+        return subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=timeout)
     except subprocess.TimeoutExpired as exc:
-        raise RenderError(f"ffmpeg did not finish within {_TIMEOUT:.0f} s") from exc
+        raise RenderError(f"ffmpeg did not finish within {timeout:g} s") from exc
     except OSError as exc:
         raise RenderError(f"could not start ffmpeg: {exc}") from exc
 
@@ -274,17 +274,18 @@ _AUDIO = re.compile(r"Stream #\S+\s+Audio:")
 _FPS = re.compile(r"(\d+(?:\.\d+)?)\s*fps")
 
 
-def run_ffmpeg(args: list[str]) -> subprocess.CompletedProcess[str]:
-    """Run the bundled ffmpeg (for stitching and frame grabs); raises RenderError."""
-    return _run(args)
+def run_ffmpeg(args: list[str], *, timeout: float = FFMPEG_TIMEOUT) -> subprocess.CompletedProcess[str]:
+    """Run the bundled ffmpeg (for stitching and frame grabs), killed after ``timeout`` seconds
+    (the studio passes ``settings.ffmpeg_timeout``); raises RenderError."""
+    return _run(args, timeout)
 
 
-def probe(path: Path) -> VideoInfo:
+def probe(path: Path, *, timeout: float = FFMPEG_TIMEOUT) -> VideoInfo:
     """Duration, size, audio presence and video codec of a video file, from ``ffmpeg -i`` output."""
     path = Path(path)
     if not path.is_file():
         raise RenderError(f"no such video file: {path}")
-    stderr = _run(["-i", str(path.resolve())]).stderr
+    stderr = _run(["-i", str(path.resolve())], timeout).stderr
     fmt = _INPUT.search(stderr)
     duration = _DURATION.search(stderr)
     video = _VIDEO.search(stderr)

@@ -4,6 +4,7 @@
 audio layout (fast, lossless), and re-encodes with ffmpeg's concat filter otherwise, adding
 silence to clips without audio so sound stays in sync. :func:`last_frame` extracts the final
 frame as a PNG for continuity. Outputs are written to a locked temporary file and renamed.
+Every ffmpeg run is killed after ``timeout`` seconds (the studio passes ``settings.ffmpeg_timeout``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
+from studio.config import FFMPEG_TIMEOUT
 from studio.media.filewriter import open_partial, remove_dead_partials
 from studio.media.render import RenderError, VideoInfo, probe, run_ffmpeg
 
@@ -64,19 +66,19 @@ def _check(result_code: int, stderr: str, what: str) -> None:
         raise RenderError(f"{what} failed: {tail}")
 
 
-def _copy(clips: Sequence[Path], tmp: Path) -> None:
+def _copy(clips: Sequence[Path], tmp: Path, timeout: float) -> None:
     # The concat list goes in the system's temporary folder, never beside the user's videos.
     with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as handle:
         handle.write("".join(f"file '{p.resolve().as_posix()}'\n" for p in clips))
     listing = Path(handle.name)
     try:
-        done = run_ffmpeg(["-y", "-f", "concat", "-safe", "0", "-i", str(listing), "-c", "copy", "-movflags", "+faststart", str(tmp)])
+        done = run_ffmpeg(["-y", "-f", "concat", "-safe", "0", "-i", str(listing), "-c", "copy", "-movflags", "+faststart", str(tmp)], timeout=timeout)
         _check(done.returncode, done.stderr, "joining by stream copy")
     finally:
         listing.unlink(missing_ok=True)
 
 
-def _reencode(clips: Sequence[Path], infos: Sequence[VideoInfo], tmp: Path) -> None:
+def _reencode(clips: Sequence[Path], infos: Sequence[VideoInfo], tmp: Path, timeout: float) -> None:
     width, height = infos[0].width, infos[0].height
     fps = infos[0].fps or 24
     args: list[str] = ["-y"]
@@ -101,32 +103,38 @@ def _reencode(clips: Sequence[Path], infos: Sequence[VideoInfo], tmp: Path) -> N
     if audio:
         args += ["-map", "[a]", "-c:a", "aac", "-b:a", "128k"]
     args += ["-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-movflags", "+faststart", str(tmp)]
-    done = run_ffmpeg(args)
+    done = run_ffmpeg(args, timeout=timeout)
     _check(done.returncode, done.stderr, "joining by re-encoding")
 
 
-def stitch(clips: Sequence[Path], out: Path, *, force: Literal["auto", "copy", "reencode"] = "auto") -> StitchResult:
+def stitch(
+    clips: Sequence[Path],
+    out: Path,
+    *,
+    force: Literal["auto", "copy", "reencode"] = "auto",
+    timeout: float = FFMPEG_TIMEOUT,
+) -> StitchResult:
     """Join ``clips`` in order into ``out``: stream copy when they match, else re-encode."""
     if not clips:
         raise RenderError("nothing to stitch")
-    infos = [probe(Path(c)) for c in clips]
+    infos = [probe(Path(c), timeout=timeout) for c in clips]
     method: Literal["copy", "reencode"] = "copy" if compatible(infos) else "reencode"
     if force != "auto":
         method = force
     with _partial(out) as tmp:
         if method == "copy":
-            _copy(clips, tmp)
+            _copy(clips, tmp, timeout)
         else:
-            _reencode(clips, infos, tmp)
-        info = probe(tmp)
+            _reencode(clips, infos, tmp, timeout)
+        info = probe(tmp, timeout=timeout)
         os.replace(tmp, out)
     return StitchResult(out, method, info)
 
 
-def last_frame(clip: Path, out: Path) -> Path:
+def last_frame(clip: Path, out: Path, *, timeout: float = FFMPEG_TIMEOUT) -> Path:
     """The clip's final frame as a PNG (for the next clip's start image)."""
     with _partial(out) as tmp:
-        done = run_ffmpeg(["-y", "-sseof", "-0.5", "-i", str(clip), "-update", "1", str(tmp)])
+        done = run_ffmpeg(["-y", "-sseof", "-0.5", "-i", str(clip), "-update", "1", str(tmp)], timeout=timeout)
         if done.returncode != 0 or not tmp.exists() or tmp.stat().st_size == 0:
             raise RenderError(f"could not take the last frame of {clip.name}")
         os.replace(tmp, out)

@@ -26,6 +26,7 @@ from studio.domain.variants import Variant, by_prompt, by_seed, by_tier, takes
 from studio.errors import Problem, ValidationError
 from studio.jobs.journal import JobRecord
 from studio.jobs.manager import JobManager, owner_id
+from studio.ui.choices import TIER_KEYS
 from studio.ui.media import MediaSigner
 from studio.ui.messages import refusing
 
@@ -82,11 +83,65 @@ def _variants(endpoint: Any, request: Any, by: Any, values_json: Any) -> list[Va
     return makers[by](endpoint, request, values)
 
 
-_EXAMPLES = {"tier": '["standard", "pro"]', "prompt": '["wide shot, dawn", "close-up, dusk"]', "seed": "[1, 2]"}
+_EXAMPLES = {"tier": json.dumps(list(TIER_KEYS[:2])), "prompt": '["wide shot, dawn", "close-up, dusk"]', "seed": "[1, 2]"}
 
 
-def register_api(manager: JobManager, signer: MediaSigner) -> None:
-    """Add the JSON endpoints to the Blocks being built. Every value is bounded before use."""
+def _storyboard_api(manager: JobManager, signer: MediaSigner) -> None:
+    """Price, start or resume a storyboard, and follow it (its film at a signed URL)."""
+
+    def storyboard_quote(storyboard_json: str) -> dict[str, Any]:
+        """Split a storyboard into clips and price it, before anything runs."""
+        board = _storyboard(storyboard_json)
+        clips, price = plan(board), quote_board(board)
+        return {"key": board.key, "seconds": board.seconds, "clips": [c.seconds for c in clips], **price.as_json()}
+
+    def run_storyboard(owner_key: str, storyboard_json: str, api_key: str = "") -> dict[str, Any]:
+        """Start or resume a storyboard (finished clips are never paid again)."""
+        owner, visitor = bounds.owner_key(owner_key), _visitor_key(api_key)
+        board = _storyboard(storyboard_json)
+        run_id = manager.run_storyboard(board, owner, visitor_token=visitor)
+        return {"run_id": run_id, "total_usd": quote_board(board).as_json()["total_usd"]}
+
+    def storyboard_status(owner_key: str, run_id: str) -> dict[str, Any]:
+        """Clip k of n, and the stitched file when done."""
+        owner, run = bounds.owner_key(owner_key), bounds.identifier(run_id, "run_id")
+        state = manager.storyboard_state(owner, run)
+        if state is None:
+            raise ValidationError([Problem("run_id", "no such storyboard in this session")])
+        # The film is served to its owner at a signed URL; the answer never names a server path.
+        if state.pop("file", None):
+            state["video_url"] = f"/studio/story/{run}?sig={signer.signature(run, owner_id(owner))}"
+        return state
+
+    gr.api(refusing(storyboard_quote), api_name="storyboard_quote")
+    gr.api(refusing(run_storyboard), api_name="run_storyboard")
+    gr.api(refusing(storyboard_status), api_name="storyboard_status", concurrency_limit=None)
+
+
+def _variants_api(manager: JobManager) -> None:
+    """Several versions of one request at once, and a job as a recipe."""
+
+    def run_variants(owner_key: str, model_id: str, request_json: str, by: str, values_json: str, api_key: str = "") -> list[dict[str, Any]]:
+        """2-8 versions of one request: by "tier" (JSON list of tiers), "prompt" (JSON list of prompts), "seed" (JSON list) or "takes" (a number)."""
+        owner, visitor = bounds.owner_key(owner_key), _visitor_key(api_key)
+        endpoint, request = _parse(model_id, request_json)
+        variants = _variants(endpoint, request, by, values_json)
+        records = [manager.submit_request(v.endpoint, v.request, owner, visitor_token=visitor, label=v.label) for v in variants]
+        return [job_summary(r) | {"variant": v.label} for v, r in zip(variants, records, strict=True)]
+
+    def export_recipe(owner_key: str, job_id: str) -> dict[str, Any]:
+        """One of this owner's jobs as a recipe (never a token)."""
+        record = manager.job(bounds.owner_key(owner_key), bounds.identifier(job_id, "job_id"))
+        if record is None:
+            raise ValidationError([Problem("job_id", "no such job in this session")])
+        return job_recipe(record)
+
+    gr.api(refusing(run_variants), api_name="run_variants", concurrency_limit=8)
+    gr.api(refusing(export_recipe), api_name="export_recipe")
+
+
+def _jobs_api(manager: JobManager) -> None:
+    """Price a request, submit it, list this owner's jobs and cancel one."""
 
     def quote(model_id: str, request_json: str, takes: int = 1) -> dict[str, Any]:
         """The price of a request before paying (takes: 1-8), at the rates a submit would use."""
@@ -114,51 +169,16 @@ def register_api(manager: JobManager, signer: MediaSigner) -> None:
         owner, job = bounds.owner_key(owner_key), bounds.identifier(job_id, "job_id")
         return manager.cancel(owner, job, _visitor_key(api_key))
 
-    def storyboard_quote(storyboard_json: str) -> dict[str, Any]:
-        """Split a storyboard into clips and price it, before anything runs."""
-        board = _storyboard(storyboard_json)
-        clips, price = plan(board), quote_board(board)
-        return {"key": board.key, "seconds": board.seconds, "clips": [c.seconds for c in clips], **price.as_json()}
-
-    def run_storyboard(owner_key: str, storyboard_json: str, api_key: str = "") -> dict[str, Any]:
-        """Start or resume a storyboard (finished clips are never paid again)."""
-        owner, visitor = bounds.owner_key(owner_key), _visitor_key(api_key)
-        board = _storyboard(storyboard_json)
-        run_id = manager.run_storyboard(board, owner, visitor_token=visitor)
-        return {"run_id": run_id, "total_usd": quote_board(board).as_json()["total_usd"]}
-
-    def storyboard_status(owner_key: str, run_id: str) -> dict[str, Any]:
-        """Clip k of n, and the stitched file when done."""
-        owner, run = bounds.owner_key(owner_key), bounds.identifier(run_id, "run_id")
-        state = manager.storyboard_state(owner, run)
-        if state is None:
-            raise ValidationError([Problem("run_id", "no such storyboard in this session")])
-        # The film is served to its owner at a signed URL; the answer never names a server path.
-        if state.pop("file", None):
-            state["video_url"] = f"/studio/story/{run}?sig={signer.signature(run, owner_id(owner))}"
-        return state
-
-    def run_variants(owner_key: str, model_id: str, request_json: str, by: str, values_json: str, api_key: str = "") -> list[dict[str, Any]]:
-        """2-8 versions of one request: by "tier" (JSON list of tiers), "prompt" (JSON list of prompts), "seed" (JSON list) or "takes" (a number)."""
-        owner, visitor = bounds.owner_key(owner_key), _visitor_key(api_key)
-        endpoint, request = _parse(model_id, request_json)
-        variants = _variants(endpoint, request, by, values_json)
-        records = [manager.submit_request(v.endpoint, v.request, owner, visitor_token=visitor, label=v.label) for v in variants]
-        return [job_summary(r) | {"variant": v.label} for v, r in zip(variants, records, strict=True)]
-
-    def export_recipe(owner_key: str, job_id: str) -> dict[str, Any]:
-        """One of this owner's jobs as a recipe (never a token)."""
-        record = manager.job(bounds.owner_key(owner_key), bounds.identifier(job_id, "job_id"))
-        if record is None:
-            raise ValidationError([Problem("job_id", "no such job in this session")])
-        return job_recipe(record)
-
-    gr.api(refusing(storyboard_quote), api_name="storyboard_quote")
-    gr.api(refusing(run_storyboard), api_name="run_storyboard")
-    gr.api(refusing(storyboard_status), api_name="storyboard_status", concurrency_limit=None)
-    gr.api(refusing(run_variants), api_name="run_variants", concurrency_limit=8)
-    gr.api(refusing(export_recipe), api_name="export_recipe")
     gr.api(refusing(quote), api_name="quote")
     gr.api(refusing(submit_request), api_name="submit_request", concurrency_limit=16)
     gr.api(refusing(list_jobs), api_name="list_jobs", concurrency_limit=None)
     gr.api(refusing(cancel_job), api_name="cancel_job")
+
+
+def register_api(manager: JobManager, signer: MediaSigner) -> None:
+    """Add the JSON endpoints to the Blocks being built. Every value is bounded before use.
+
+    The groups register in this order, which is the order of the page's API endpoints."""
+    _storyboard_api(manager, signer)
+    _variants_api(manager)
+    _jobs_api(manager)

@@ -5,6 +5,11 @@ work: the form on the left; on the right, always in view, the price, Generate (w
 when it is off and the confirmation before a big spend), the live jobs and the gallery, newest
 first. On a phone the columns stack: form, price, Generate, results.
 
+``build_app`` lays the page out (:func:`_layout`), gives the handlers its components by name
+(:func:`_bind`), then wires it one part at a time (``_wire_price``, ``_wire_schema``, ...), in
+the order Gradio numbers the events. Handlers that write many outputs return ``{component:
+value}`` (see :mod:`studio.ui.handlers`), so the output lists here only say where they go.
+
 Every action has an ``api_name`` (the programmatic twin); the elements automation relies on
 have stable ids: ``tier``, ``mode``, ``prompt``, ``duration``, ``audio``, ``cost``,
 ``generate``, ``jobs``, ``gallery``, ``start-image``, ``end-image``, ``takes``.
@@ -21,18 +26,19 @@ import gradio as gr
 from studio.domain.catalog import LIMITS, MODES, TIERS
 from studio.domain.starters import platforms, starters
 from studio.ui import words
+from studio.ui.agent_tools import register_tools
 from studio.ui.api import register_api
+from studio.ui.choices import ASPECT_RATIOS, BLANK, FITS
 from studio.ui.gallery_panel import build_gallery_filters
 from studio.ui.guard import StudioBlocks
 from studio.ui.i18n import I18N, bilingual
 from studio.ui.page_js import AFTER_ACTION_JS, PROMPT_MODE_JS, draft_js
-from studio.ui.shots import ShotBuilder, build_shots, split_evenly
+from studio.ui.shots import ShotBuilder, build_shots
 from studio.ui.storyboard_tab import build_storyboard_tab
 
 __all__ = ["build_app"]
 
-_MODE_KEYS = {"text-to-video": "t2v", "image-to-video": "i2v"}
-ASPECT_RATIOS = ["16:9", "9:16", "1:1"]
+_MODE_WORDS = {"text-to-video": "t2v", "image-to-video": "i2v"}  # each mode's name in studio.ui.i18n
 QUIET: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
 
 
@@ -66,24 +72,24 @@ def _form_column(h: Any) -> Form:
         starter = gr.Dropdown(words.named_choices([s.name for s in starters()]), label=I18N("starter"), value=None, elem_id="starter")
         platform = gr.Dropdown(words.named_choices([p.name for p in platforms()]), label=I18N("platform"), value=None, elem_id="platform")
         recipe_file = gr.File(label=I18N("open_recipe"), file_types=[".json"], type="filepath", elem_id="recipe-file", height=120)
-    tier = gr.Radio(words.tier_choice_labels(), value="standard", label=I18N("tier"), elem_id="tier")
-    tier_help = gr.Markdown(bilingual(partial(words.tier_help, "standard")), elem_id="tier-help")
-    mode = gr.Radio([(I18N(_MODE_KEYS.get(m.key, "t2v")), m.key) for m in MODES], value="text-to-video", label=I18N("mode"), elem_id="mode")
-    mode_help = gr.Markdown(bilingual(partial(words.mode_help, "text-to-video")), elem_id="mode-help")
+    tier = gr.Radio(words.tier_choice_labels(), value=BLANK.tier, label=I18N("tier"), elem_id="tier")
+    tier_help = gr.Markdown(bilingual(partial(words.tier_help, BLANK.tier)), elem_id="tier-help")
+    mode = gr.Radio([(I18N(_MODE_WORDS.get(m.key, "t2v")), m.key) for m in MODES], value=BLANK.mode, label=I18N("mode"), elem_id="mode")
+    mode_help = gr.Markdown(bilingual(partial(words.mode_help, BLANK.mode)), elem_id="mode-help")
     with gr.Row(visible=False, elem_id="images") as images:
         start_image = gr.Image(type="filepath", label=I18N("start_image"), sources=["upload", "clipboard"], image_mode=None, elem_id="start-image", height=220)
         end_image = gr.Image(type="filepath", label=I18N("end_image"), sources=["upload", "clipboard"], image_mode=None, elem_id="end-image", height=220)
         with gr.Column(min_width=160):
             end_note = gr.Markdown(visible=False, elem_id="end-image-note")
             end_switch = gr.Button("Switch", visible=False, size="sm", elem_id="end-image-switch")
-            fit = gr.Radio([(I18N("fit_none"), "none"), (I18N("fit_crop"), "crop"), (I18N("fit_pad"), "pad")], value="none", label=I18N("fit"), elem_id="fit")
+            fit = gr.Radio([(I18N(f"fit_{key}"), key) for key in FITS], value=FITS[0], label=I18N("fit"), elem_id="fit")
             identity = gr.Checkbox(value=True, label=I18N("identity"), elem_id="identity")
     prompt_mode = gr.Radio([(I18N("single"), "single"), (I18N("multi"), "shots")], value="single", label=I18N("prompt_mode"), elem_id="prompt-mode")
     prompt = gr.Textbox(label=I18N("prompt"), lines=4, elem_id="prompt")
     shots = build_shots()
     with gr.Row():
-        duration = gr.Slider(LIMITS.min_duration, LIMITS.max_duration, value=5, step=1, label=I18N("duration"), elem_id="duration")
-        aspect = gr.Radio(ASPECT_RATIOS, value="16:9", label=I18N("aspect"), elem_id="aspect")
+        duration = gr.Slider(LIMITS.min_duration, LIMITS.max_duration, value=BLANK.duration, step=1, label=I18N("duration"), elem_id="duration")
+        aspect = gr.Radio(list(ASPECT_RATIOS), value=BLANK.aspect_ratio, label=I18N("aspect"), elem_id="aspect")
     gr.HTML(elem_id="duration-problem")  # written by the page's script (studio.ui.page_js)
     with gr.Row():
         audio = gr.Checkbox(value=False, label=I18N("audio_on"), elem_id="audio")
@@ -107,108 +113,217 @@ def _form_column(h: Any) -> Form:
     return Form(c, shots)
 
 
+@dataclass
+class Page:
+    """The components outside the form that the wiring needs, by name."""
+
+    owner: Any
+    api_key: Any
+    gallery_version: Any
+    banner: Any
+    form: Form
+    timer: Any
+    cost: Any
+    confirm_box: Any
+    confirm_text: Any
+    confirm_yes: Any
+    confirm_no: Any
+    confirm_token: Any
+    generate: Any
+    reason: Any
+    notice: Any
+    spend: Any
+    key_box: Any
+    jobs: Any
+    gallery: Any
+    action: Any
+    action_go: Any
+
+    @property
+    def views(self) -> list[Any]:
+        """What a refresh writes: the job cards, the gallery, the spend line, the gallery's version, the timer."""
+        return [self.jobs, self.gallery, self.spend, self.gallery_version, self.timer]
+
+
+def _results_column(h: Any) -> dict[str, Any]:
+    """The right column: the price, Generate with its confirmation and reason, the jobs, the gallery."""
+    cost = gr.HTML(elem_id="cost")
+    with gr.Group(visible=False, elem_id="confirm") as confirm_box:
+        confirm_text = gr.Markdown(elem_id="confirm-text")
+        with gr.Row():
+            confirm_yes = gr.Button(I18N("confirm_yes"), variant="primary", elem_id="confirm-yes")
+            confirm_no = gr.Button(I18N("confirm_no"), elem_id="confirm-no")
+    confirm_token = gr.Textbox(visible="hidden", elem_id="confirm-token")
+    gr.HTML(elem_id="typed-problem")  # a number typed out of range (studio.ui.page_js)
+    # Off until this browser has its studio session and the form can be sent.
+    generate = gr.Button(I18N("generate"), variant="primary", elem_id="generate", interactive=False)
+    reason = gr.HTML(elem_id="generate-reason")
+    notice = gr.Markdown(elem_id="notice")
+    spend = gr.Markdown(elem_id="spend")
+    with gr.Accordion(I18N("settings"), open=False, visible=h.live):
+        key_box = gr.Textbox(label=I18N("api_key"), type="password", elem_id="api-key")
+    gr.Markdown(I18N("jobs"), elem_id="jobs-heading", elem_classes=["section-heading"])
+    jobs = gr.HTML(elem_id="jobs")
+    gr.Markdown(I18N("gallery"), elem_id="gallery-heading", elem_classes=["section-heading"])
+    build_gallery_filters()  # filters and pages in the browser (studio.ui.gallery_panel)
+    gallery = gr.HTML(elem_id="gallery")
+    return {
+        "cost": cost, "confirm_box": confirm_box, "confirm_text": confirm_text, "confirm_yes": confirm_yes, "confirm_no": confirm_no,
+        "confirm_token": confirm_token, "generate": generate, "reason": reason, "notice": notice, "spend": spend, "key_box": key_box,
+        "jobs": jobs, "gallery": gallery,
+    }
+
+
+def _layout(h: Any) -> Page:
+    """The whole page: the form on the left, the results on the right (stacked on a phone)."""
+    owner = gr.BrowserState("", storage_key="kling-studio-owner", secret=h.browser_secret)
+    api_key = gr.BrowserState("", storage_key="kling-studio-key", secret=h.browser_secret)
+    # Not gr.State: any gr.State makes Gradio hold an event stream open for the page's whole
+    # life, and a browser has 6 connections per host (a 7th tab would never load).
+    gallery_version = gr.Textbox("", visible="hidden", elem_id="gallery-version")
+    banner = gr.HTML(bilingual(h.banner_html), elem_id="banner")
+    with gr.Row(equal_height=False, elem_id="studio"):
+        with gr.Column(scale=3, min_width=340, elem_id="form-col"):
+            form = _form_column(h)
+            timer = gr.Timer(1.0, active=False)
+            build_storyboard_tab(h.manager, h.signer, owner, api_key, timer)
+        with gr.Column(scale=2, min_width=340, elem_id="results-col"):
+            results = _results_column(h)
+    action = gr.Textbox(visible="hidden", elem_id="job-action")
+    action_go = gr.Button("go", visible="hidden", elem_id="job-action-go")
+    return Page(owner, api_key, gallery_version, banner, form, timer, action=action, action_go=action_go, **results)
+
+
+def _bind(h: Any, p: Page) -> list[Any]:
+    """Give the handlers the page's components by name; returns the two hidden "has an image" boxes."""
+    c = p.form.c
+    sent = {k: v for k, v in c.items() if not k.startswith("_")}
+    has_images = [gr.Checkbox(False, visible="hidden", elem_id=f"has-{name}-image") for name in ("start", "end")]
+    shown = {name: getattr(p, name) for name in ("notice", "key_box", "banner", "jobs", "gallery", "spend", "gallery_version", "timer")}
+    h.bind({**sent, "owner": p.owner, "api_key": p.api_key, "action": p.action, "confirm": p.confirm_token, "has_images": tuple(has_images), **shown}, p.form.shots)
+    return has_images
+
+
+def _wire_price(h: Any, p: Page, form_inputs: set[Any], has_images: list[Any]) -> tuple[set[Any], list[Any]]:
+    """The price, Generate's state and its reason: one server event for the whole form. It
+    takes no file: whether an image is there is all it needs (set in the browser). Returns
+    the price event's inputs and outputs (the page's load prices the form again)."""
+    c = p.form.c
+    for name, image, has in zip(("start", "end"), (c["start_image"], c["end_image"]), has_images, strict=True):
+        image.change(None, image, has, js="(image) => Boolean(image)", queue=False, api_name=f"has_{name}_image", **QUIET)
+    price_inputs = (form_inputs - {c["start_image"], c["end_image"]}) | set(has_images)
+    price_outputs = [p.cost, p.generate, p.reason]
+    watched = [comp for comp in price_inputs if comp not in (p.owner, p.api_key)]
+    gr.on([comp.change for comp in watched], h.price, price_inputs, price_outputs, trigger_mode="always_last", queue=False, **QUIET)
+    return price_inputs, price_outputs
+
+
+def _wire_shots(demo: gr.Blocks, h: Any, form: Form) -> None:
+    """The bar of shot seconds against the clip length, and "share the clip length evenly"."""
+    shots = form.shots
+    bar_inputs = [form.c["duration"], *shots.values]
+    gr.on([demo.load, *(comp.change for comp in bar_inputs)], h.shot_bar, bar_inputs, shots.bar, trigger_mode="always_last", queue=False, **QUIET)
+    shots.fit.click(shots.split_evenly, [form.c["duration"], *shots.values], shots.outputs, **QUIET)
+
+
+def _wire_schema(h: Any, c: dict[str, Any]) -> tuple[list[Any], list[Any]]:
+    """The tier's and the mode's help, and the inputs that follow the endpoint's schema (an end
+    frame only where the tier has one; the shape an image is fitted to). Returns the schema
+    event's inputs and outputs (the page's load runs it too)."""
+    c["tier"].change(h.tier_help, c["tier"], c["_tier_help"], **QUIET)
+    schema_inputs = [c["tier"], c["mode"], c["duration"], c["audio"]]
+    schema_outputs = [c["end_image"], c["_end_note"], c["_end_switch"]]
+    for comp in schema_inputs:
+        comp.change(h.on_schema, schema_inputs, schema_outputs, **QUIET)
+    c["_end_switch"].click(h.end_image_tier, c["mode"], c["tier"], **QUIET)
+    c["mode"].change(h.on_mode, [c["mode"], c["fit"]], [c["_mode_help"], c["_images"], c["aspect_ratio"], c["identity_anchor"]], **QUIET)
+    c["fit"].change(h.on_fit, [c["mode"], c["fit"]], c["aspect_ratio"], **QUIET)
+    return schema_inputs, schema_outputs
+
+
+def _wire_prompt_mode(demo: gr.Blocks, h: Any, form: Form) -> None:
+    """Which of the prompt and the shots shows is decided in the browser (no request, however
+    the mode was set: a click, a restored draft, a reused job); a visitor's own switch to
+    shots shares the clip length among them."""
+    c, shots = form.c, form.shots
+    c["prompt_mode"].change(None, c["prompt_mode"], None, js=PROMPT_MODE_JS, queue=False, **QUIET)
+    demo.load(None, c["prompt_mode"], None, js=PROMPT_MODE_JS, queue=False, **QUIET)
+    c["prompt_mode"].input(h.on_prompt_mode, [c["prompt_mode"], c["duration"], *shots.values], shots.outputs, **QUIET)
+
+
+def _wire_starters(h: Any, c: dict[str, Any]) -> None:
+    """A starter (one of the skill's samples) or a platform preset fills the form."""
+    c["_starter"].input(h.on_starter, c["_starter"], [c["tier"], c["mode"], c["prompt_mode"], c["prompt"], c["aspect_ratio"], c["_starter"]], api_visibility="private")
+    c["_platform"].input(h.on_platform, c["_platform"], [c["aspect_ratio"], c["_platform"]], api_visibility="private")
+
+
+def _wire_draft(demo: gr.Blocks, form: Form) -> None:
+    """A reload keeps the draft: saved and restored in the browser, never on the server."""
+    draft = form.draft
+    save_js, restore_js = draft_js(list(draft))
+    gr.on([comp.change for comp in draft.values()], None, list(draft.values()), None, js=save_js, queue=False, **QUIET)
+    demo.load(None, list(draft.values()), list(draft.values()), js=restore_js, queue=False, **QUIET)
+
+
+def _wire_load(demo: gr.Blocks, h: Any, p: Page, price: tuple[set[Any], list[Any]], schema: tuple[list[Any], list[Any]]) -> None:
+    """The page's load: this browser's session, jobs, gallery and banner; then the price and the schema."""
+    (price_inputs, price_outputs), (schema_inputs, schema_outputs) = price, schema
+    demo.load(h.on_load, [p.owner, p.api_key, p.gallery_version], [p.owner, p.key_box, *p.views, p.banner], api_name="load").then(
+        h.price, price_inputs, price_outputs, **QUIET
+    )
+    demo.load(h.on_schema, schema_inputs, schema_outputs, **QUIET)
+
+
+def _wire_generate(h: Any, p: Page, form_inputs: set[Any]) -> None:
+    """Generate, and the confirmation a big spend asks for first; each then refreshes the jobs."""
+    confirm_outputs = [p.jobs, p.notice, p.confirm_box, p.confirm_text, p.confirm_token]
+    p.generate.click(h.generate, form_inputs, confirm_outputs, api_name="generate", concurrency_limit=16, trigger_mode="once").then(
+        h.refresh, [p.owner, p.gallery_version], p.views, **QUIET
+    )
+    p.confirm_yes.click(
+        h.generate_confirmed, form_inputs | {p.confirm_token}, confirm_outputs, api_name="generate_confirmed", concurrency_limit=16, trigger_mode="once"
+    ).then(h.refresh, [p.owner, p.gallery_version], p.views, **QUIET)
+    p.confirm_no.click(lambda: (gr.update(visible=False), ""), None, [p.confirm_box, p.confirm_token], queue=False, **QUIET)
+
+
+def _wire_refresh(h: Any, p: Page) -> None:
+    """Live updates only while something is in flight: the timer runs while this browser has
+    jobs queued, running or downloading, and stops by itself; a tab with nothing in flight asks
+    the server for nothing. The refresh bypasses the queue, so a busy server never turns a
+    visitor's own action away ("queue full")."""
+    p.timer.tick(h.refresh, [p.owner, p.gallery_version], p.views, api_name="jobs", show_progress="hidden", queue=False)
+
+
+def _wire_form_loaders(h: Any, p: Page) -> None:
+    """What loads the form from elsewhere: a recipe file, and the buttons on job and gallery
+    cards (reuse, promote, continue; cancel, favourite and delete only write the note)."""
+    c = p.form.c
+    c["_recipe_file"].upload(h.open_recipe, c["_recipe_file"], [p.notice, *h.form_outputs], api_visibility="private")
+    p.action_go.click(h.act, {p.action, p.owner, p.api_key}, [p.notice, *h.form_outputs], api_name="act", show_progress="hidden").then(
+        None, None, None, js=AFTER_ACTION_JS
+    ).then(h.refresh, [p.owner, p.gallery_version], p.views, **QUIET)
+
+
 def build_app(h: Any) -> gr.Blocks:
-    """Lay out the studio and wire it to ``h`` (a :class:`~studio.ui.handlers.Handlers`)."""
+    """Lay out the studio and wire it to ``h`` (a :class:`~studio.ui.handlers.Handlers`).
+
+    The wiring runs in the order the page's events are registered (Gradio numbers them so)."""
     with StudioBlocks(title="Kling Studio", fill_width=True) as demo:
-        owner = gr.BrowserState("", storage_key="kling-studio-owner", secret=h.browser_secret)
-        api_key = gr.BrowserState("", storage_key="kling-studio-key", secret=h.browser_secret)
-        # Not gr.State: any gr.State makes Gradio hold an event stream open for the page's whole
-        # life, and a browser has 6 connections per host (a 7th tab would never load).
-        gallery_version = gr.Textbox("", visible="hidden", elem_id="gallery-version")
-        banner = gr.HTML(bilingual(h.banner_html), elem_id="banner")
-        with gr.Row(equal_height=False, elem_id="studio"):
-            with gr.Column(scale=3, min_width=340, elem_id="form-col"):
-                form = _form_column(h)
-                timer = gr.Timer(1.0, active=False)
-                build_storyboard_tab(h.manager, h.signer, owner, api_key, timer)
-            with gr.Column(scale=2, min_width=340, elem_id="results-col"):
-                cost = gr.HTML(elem_id="cost")
-                with gr.Group(visible=False, elem_id="confirm") as confirm_box:
-                    confirm_text = gr.Markdown(elem_id="confirm-text")
-                    with gr.Row():
-                        confirm_yes = gr.Button(I18N("confirm_yes"), variant="primary", elem_id="confirm-yes")
-                        confirm_no = gr.Button(I18N("confirm_no"), elem_id="confirm-no")
-                confirm_token = gr.Textbox(visible="hidden", elem_id="confirm-token")
-                gr.HTML(elem_id="typed-problem")  # a number typed out of range (studio.ui.page_js)
-                # Off until this browser has its studio session and the form can be sent.
-                generate = gr.Button(I18N("generate"), variant="primary", elem_id="generate", interactive=False)
-                reason = gr.HTML(elem_id="generate-reason")
-                notice = gr.Markdown(elem_id="notice")
-                spend = gr.Markdown(elem_id="spend")
-                with gr.Accordion(I18N("settings"), open=False, visible=h.live):
-                    key_box = gr.Textbox(label=I18N("api_key"), type="password", elem_id="api-key")
-                gr.Markdown(I18N("jobs"), elem_id="jobs-heading", elem_classes=["section-heading"])
-                jobs = gr.HTML(elem_id="jobs")
-                gr.Markdown(I18N("gallery"), elem_id="gallery-heading", elem_classes=["section-heading"])
-                build_gallery_filters()  # filters and pages in the browser (studio.ui.gallery_panel)
-                gallery = gr.HTML(elem_id="gallery")
-        action = gr.Textbox(visible="hidden", elem_id="job-action")
-        action_go = gr.Button("go", visible="hidden", elem_id="job-action-go")
-
-        c, shots = form.c, form.shots
-        sent = {k: v for k, v in c.items() if not k.startswith("_")}
-        has_images = [gr.Checkbox(False, visible="hidden", elem_id=f"has-{name}-image") for name in ("start", "end")]
-        h.bind({**sent, "owner": owner, "api_key": api_key, "action": action, "confirm": confirm_token, "has_images": tuple(has_images)}, shots)
-        form_inputs = {*form.inputs - {v for k, v in c.items() if k.startswith("_")}, owner, api_key}
-
-        # The price, Generate's state and its reason: one server event for the whole form. It
-        # takes no file: whether an image is there is all it needs (set in the browser).
-        for name, image, has in zip(("start", "end"), (c["start_image"], c["end_image"]), has_images, strict=True):
-            image.change(None, image, has, js="(image) => Boolean(image)", queue=False, api_name=f"has_{name}_image", **QUIET)
-        price_inputs = (form_inputs - {c["start_image"], c["end_image"]}) | set(has_images)
-        price_outputs = [cost, generate, reason]
-        watched = [comp for comp in price_inputs if comp not in (owner, api_key)]
-        gr.on([comp.change for comp in watched], h.price, price_inputs, price_outputs, trigger_mode="always_last", queue=False, **QUIET)
-        bar_inputs = [c["duration"], *shots.values]
-        gr.on([demo.load, *(comp.change for comp in bar_inputs)], h.shot_bar, bar_inputs, shots.bar, trigger_mode="always_last", queue=False, **QUIET)
-        shots.fit.click(split_evenly, [c["duration"], *shots.values], shots.outputs, **QUIET)
-
-        c["tier"].change(h.tier_help, c["tier"], c["_tier_help"], **QUIET)
-        # Inputs follow the endpoint's schema (an end frame only where the tier has one).
-        schema_inputs = [c["tier"], c["mode"], c["duration"], c["audio"]]
-        schema_outputs = [c["end_image"], c["_end_note"], c["_end_switch"]]
-        for comp in schema_inputs:
-            comp.change(h.on_schema, schema_inputs, schema_outputs, **QUIET)
-        c["_end_switch"].click(h.end_image_tier, c["mode"], c["tier"], **QUIET)
-        c["mode"].change(h.on_mode, [c["mode"], c["fit"]], [c["_mode_help"], c["_images"], c["aspect_ratio"], c["identity_anchor"]], **QUIET)
-        c["fit"].change(h.on_fit, [c["mode"], c["fit"]], c["aspect_ratio"], **QUIET)
-        # Which of the prompt and the shots shows is decided in the browser (no request, however
-        # the mode was set: a click, a restored draft, a reused job); a visitor's own switch to
-        # shots shares the clip length among them.
-        c["prompt_mode"].change(None, c["prompt_mode"], None, js=PROMPT_MODE_JS, queue=False, **QUIET)
-        demo.load(None, c["prompt_mode"], None, js=PROMPT_MODE_JS, queue=False, **QUIET)
-        c["prompt_mode"].input(h.on_prompt_mode, [c["prompt_mode"], c["duration"], *shots.values], shots.outputs, **QUIET)
-        c["_starter"].input(h.on_starter, c["_starter"], [c["tier"], c["mode"], c["prompt_mode"], c["prompt"], c["aspect_ratio"], c["_starter"]], api_visibility="private")
-        c["_platform"].input(h.on_platform, c["_platform"], [c["aspect_ratio"], c["_platform"]], api_visibility="private")
-        key_box.change(lambda k: k, key_box, api_key, **QUIET)
-
-        # A reload keeps the draft: saved and restored in the browser, never on the server.
-        draft = form.draft
-        save_js, restore_js = draft_js(list(draft))
-        gr.on([comp.change for comp in draft.values()], None, list(draft.values()), None, js=save_js, queue=False, **QUIET)
-        demo.load(None, list(draft.values()), list(draft.values()), js=restore_js, queue=False, **QUIET)
-
-        views = [jobs, gallery, spend, gallery_version, timer]
-        demo.load(h.on_load, [owner, api_key, gallery_version], [owner, key_box, *views, banner], api_name="load").then(
-            h.price, price_inputs, price_outputs, **QUIET
-        )
-        demo.load(h.on_schema, schema_inputs, schema_outputs, **QUIET)
-        confirm_outputs = [jobs, notice, confirm_box, confirm_text, confirm_token]
-        generate.click(h.generate, form_inputs, confirm_outputs, api_name="generate", concurrency_limit=16, trigger_mode="once").then(
-            h.refresh, [owner, gallery_version], views, **QUIET
-        )
-        confirm_yes.click(
-            h.generate_confirmed, form_inputs | {confirm_token}, confirm_outputs, api_name="generate_confirmed", concurrency_limit=16, trigger_mode="once"
-        ).then(h.refresh, [owner, gallery_version], views, **QUIET)
-        confirm_no.click(lambda: (gr.update(visible=False), ""), None, [confirm_box, confirm_token], queue=False, **QUIET)
-        # Live updates only while something is in flight: the timer runs while this browser
-        # has jobs queued, running or downloading, and stops by itself; a tab with nothing in
-        # flight asks the server for nothing. The refresh bypasses the queue, so a busy server
-        # never turns a visitor's own action away ("queue full").
-        timer.tick(h.refresh, [owner, gallery_version], views, api_name="jobs", show_progress="hidden", queue=False)
+        p = _layout(h)
+        has_images = _bind(h, p)
+        form = p.form
+        form_inputs = {*form.inputs - {v for k, v in form.c.items() if k.startswith("_")}, p.owner, p.api_key}
+        price = _wire_price(h, p, form_inputs, has_images)
+        _wire_shots(demo, h, form)
+        schema = _wire_schema(h, form.c)
+        _wire_prompt_mode(demo, h, form)
+        _wire_starters(h, form.c)
+        p.key_box.change(lambda k: k, p.key_box, p.api_key, **QUIET)
+        _wire_draft(demo, form)
+        _wire_load(demo, h, p, price, schema)
+        _wire_generate(h, p, form_inputs)
+        _wire_refresh(h, p)
         register_api(h.manager, h.signer)
-        c["_recipe_file"].upload(h.open_recipe, c["_recipe_file"], [notice, *h.form_outputs], api_visibility="private")
-        action_go.click(h.act, {action, owner, api_key}, [notice, *h.form_outputs], api_name="act", show_progress="hidden").then(
-            None, None, None, js=AFTER_ACTION_JS
-        ).then(h.refresh, [owner, gallery_version], views, **QUIET)
+        _wire_form_loaders(h, p)
+        register_tools(h.manager, h.signer)  # the MCP server's tools (studio.ui.mcp_server)
     return demo

@@ -14,6 +14,7 @@ from decimal import Decimal
 from studio.domain.catalog import find_endpoint
 from studio.domain.pricing import format_usd
 from studio.jobs.journal import JobRecord
+from studio.ui.choices import tier_label
 from studio.ui.i18n import t
 
 __all__ = ["esc", "mode_name", "price_words", "prompt_text", "summary", "title", "variant_words"]
@@ -32,10 +33,6 @@ def mode_name(mode_key: str, lang: str) -> str:
     return t("t2v" if mode_key == "text-to-video" else "i2v", lang)
 
 
-def _tier_label(key: str) -> str:
-    return {"standard": "Standard", "pro": "Pro", "4k": "4K"}.get(key, key)
-
-
 def variant_words(variant: str, lang: str, *, with_tier: bool = True) -> list[str]:
     """The parts of a variant label ("tier pro · prompt A · take 2 of 8") in ``lang``, unescaped.
 
@@ -52,7 +49,7 @@ def variant_words(variant: str, lang: str, *, with_tier: bool = True) -> list[st
             words.append(t("variant_prompt", lang).format(x=m[1]))
         elif m := _TIER.fullmatch(part):
             if with_tier:
-                words.append(t("variant_tier", lang).format(x=m[1] if lang != "zh" else _tier_label(m[1])))
+                words.append(t("variant_tier", lang).format(x=m[1] if lang != "zh" else tier_label(m[1])))
         else:
             words.append(part)
     return words

@@ -17,6 +17,7 @@ from typing import Any
 
 import gradio as gr
 
+from studio.domain.catalog import TIERS
 from studio.ui.i18n import I18N, t
 
 __all__ = ["GALLERY_JS", "PAGE_SIZE", "GalleryFilters", "build_gallery_filters"]
@@ -130,7 +131,7 @@ def build_gallery_filters() -> GalleryFilters:
     """Lay out the filter bar (inside the caller's Blocks) and wire it to the page's script."""
     with gr.Row(elem_id="gallery-filters", equal_height=True):
         tier = gr.Dropdown(
-            [(I18N("gallery_all"), "all"), ("Standard", "standard"), ("Pro", "pro"), ("4K", "4k")],
+            [(I18N("gallery_all"), "all"), *((t.label, t.key) for t in TIERS)],
             value="all", label=I18N("gallery_tier"), elem_id="gallery-tier", min_width=120,
         )
         mode = gr.Dropdown(

@@ -31,6 +31,7 @@ from studio.ui.card_text import (
     title,
     variant_words,
 )
+from studio.ui.choices import TIER_KEYS, UPGRADE_TIERS, tier_label
 from studio.ui.i18n import t
 
 __all__ = ["StoryFilm", "gallery", "gallery_action", "gallery_version", "promotions", "shown_videos", "story_films"]
@@ -109,14 +110,14 @@ def promotions(record: JobRecord, rates: Rates | None = None) -> list[tuple[str,
     price and the difference to what the draft cost. ``rates`` gives an endpoint the catalog
     rates the submit would use (the bundled catalog's when None)."""
     ep = find_endpoint(record.model_id)
-    if ep is None or ep.tier.key != "standard":
+    if ep is None or ep.tier.key != TIER_KEYS[0]:  # a draft on the cheapest tier
         return []
     request, problems = parse_request(record.request)
     if problems:
         return []
     paid = Decimal(record.quote_usd)
     out = []
-    for tier in ("pro", "4k"):
+    for tier in UPGRADE_TIERS:
         target = endpoint(tier, ep.mode.key)
         price = quote_request(request, rates(target) if rates else target).total
         out.append((tier, price, price - paid))
@@ -158,7 +159,7 @@ def _video_card(record: JobRecord, rank: int, media_url: MediaUrl, lang: str, li
     tier, mode = (ep.tier.key, ep.mode.key) if ep else ("", "")
     promote = "".join(
         f'<button class="job-action" data-action="promote:{tier_key}" data-job="{job}">'
-        + esc(t("promote_to", lang).format(tier="4K" if tier_key == "4k" else "Pro", price=format_usd(price), diff=format_usd(diff)))
+        + esc(t("promote_to", lang).format(tier=tier_label(tier_key), price=format_usd(price), diff=format_usd(diff)))
         + "</button>"
         for tier_key, price, diff in promotions(record, rates)
     )

@@ -1,5 +1,9 @@
 """Event handlers of the browser studio. They call the :class:`~studio.jobs.manager.JobManager` only.
 
+Handlers that write many components return their values by component (``{component: value}``):
+Gradio matches them to the event's outputs by identity, and an output left out keeps its value
+(as ``gr.skip()`` did), so adding a field to the page can never shift another one.
+
 Errors reach the user in one place (:func:`~studio.ui.messages.friendly`): a StudioError
 becomes ``gr.Error`` with its own words (each problem naming its field), escaped; anything
 unexpected is logged and shown as a generic message, never a stack trace.
@@ -18,7 +22,7 @@ from typing import Any
 import gradio as gr
 
 from studio.domain import bounds
-from studio.domain.catalog import LIMITS, MODES, TIERS, endpoint, find_endpoint
+from studio.domain.catalog import LIMITS, endpoint, find_endpoint
 from studio.domain.forms import Form, request_to_form
 from studio.domain.pricing import format_usd, quote_request
 from studio.domain.recipes import read_recipe_text
@@ -30,6 +34,7 @@ from studio.domain.vocabulary import parse_request
 from studio.errors import Problem, StudioError, ValidationError
 from studio.jobs.manager import JobManager
 from studio.ui import translate, words
+from studio.ui.choices import ASPECT_RATIOS, BLANK, FITS, MODE_KEYS, PROMPT_MODES, TIER_KEYS, clip_seconds
 from studio.ui.click import ClickHandlers, request_lang
 from studio.ui.gallery_view import gallery as render_gallery
 from studio.ui.gallery_view import gallery_action, gallery_version, story_films
@@ -39,8 +44,7 @@ from studio.ui.lang import current_lang
 from studio.ui.media import MediaSigner
 from studio.ui.messages import friendly, plain, refusing
 from studio.ui.present import job_cards, spend_text
-from studio.ui.shots import N as N_ROWS
-from studio.ui.shots import ShotBuilder, duration_bar, rows_from_values, split_evenly
+from studio.ui.shots import ShotBuilder, duration_bar, rows_from_values
 from studio.ui.space import storage_warning
 
 __all__ = ["Handlers", "friendly"]
@@ -48,12 +52,13 @@ __all__ = ["Handlers", "friendly"]
 log = logging.getLogger("studio.ui")
 
 
+# The settings loading a form writes (reuse, promote, continue, a recipe), each the name of its
+# component and of the Form field it shows; then come the shots and the two images.
+FORM_SETTINGS = ("tier", "mode", "prompt_mode", "prompt", "negative_prompt", "duration", "aspect_ratio", "cfg_scale", "audio", "identity_anchor")
+
+
 def _lang(request: gr.Request | None) -> str:
     return request_lang(request)
-
-
-TIER_KEYS = tuple(t.key for t in TIERS)
-MODE_KEYS = tuple(m.key for m in MODES)
 
 
 def _choice(value: Any, choices: tuple[str, ...], field: str) -> str:
@@ -95,13 +100,12 @@ class Handlers(ClickHandlers):
         self.form_outputs: list[Any] = []
 
     def bind(self, components: dict[str, Any], shots: ShotBuilder) -> None:
+        """The page's components by name (what the handlers read and write) and the shot builder.
+
+        ``form_outputs`` is the one ordered list of what loading a form writes (the event's
+        outputs); the values themselves are given by component (:meth:`_form_values`)."""
         self.c, self.shots = components, shots
-        c = components
-        self.form_outputs = [
-            c["tier"], c["mode"], c["prompt_mode"], c["prompt"], c["negative_prompt"], c["duration"],
-            c["aspect_ratio"], c["cfg_scale"], c["audio"], c["identity_anchor"], *shots.outputs,
-            c["start_image"], c["end_image"],
-        ]
+        self.form_outputs = [*(components[name] for name in FORM_SETTINGS), *shots.outputs, components["start_image"], components["end_image"]]
 
     # -- static bits --------------------------------------------------------------------
     def text(self, key: str) -> str:
@@ -130,7 +134,7 @@ class Handlers(ClickHandlers):
         """The aspect ratio: the clip's shape in text-to-video; in image-to-video the shape the
         image is cropped or padded to (hidden when the image is sent as it is)."""
         i2v = _choice(mode, MODE_KEYS, "mode") == "image-to-video"
-        fit = _choice(fit or "none", ("none", "crop", "pad"), "fit")
+        fit = _choice(fit or FITS[0], FITS, "fit")
         label = I18N("fit_shape") if i2v else I18N("aspect")
         return gr.update(visible=not i2v or fit != "none", label=label)
 
@@ -139,7 +143,7 @@ class Handlers(ClickHandlers):
         """The end image follows the endpoint's schema: offered where it exists; elsewhere the
         reason, the tier that has it and what switching costs, with a button to switch."""
         ep = endpoint(_choice(tier, TIER_KEYS, "tier"), _choice(mode, MODE_KEYS, "mode"))
-        seconds = duration if isinstance(duration, (int, float)) and not isinstance(duration, bool) and 3 <= duration <= 15 else 5
+        seconds = clip_seconds(duration) or BLANK.duration
         hint = needs_tier("end_image_url", ep, int(seconds), bool(audio)) if ep.mode.needs_start_image else None
         if hint is None:
             return gr.update(visible=True), gr.update(value="", visible=False), gr.update(visible=False)
@@ -156,10 +160,12 @@ class Handlers(ClickHandlers):
         """The cheapest tier whose endpoint takes an end frame in ``mode`` (the switch's target)."""
         return endpoints_offering("end_image_url", _choice(mode, MODE_KEYS, "mode"))[0].tier.key
 
-    def on_prompt_mode(self, prompt_mode: str, duration: Any, *values: Any) -> list[Any]:
+    def on_prompt_mode(self, prompt_mode: str, duration: Any, *values: Any) -> dict[Any, Any]:
         """A visitor's switch to shots shares the clip length among them, so the builder never
-        opens in an error state (which of prompt and shots shows is decided in the browser)."""
-        return split_evenly(duration, *values) if prompt_mode == "shots" else [gr.skip()] * (len(values) + N_ROWS + 1)
+        opens in an error state (which of prompt and shots shows is decided in the browser).
+        A switch to the single prompt changes nothing (one ``gr.skip()`` skips every output)."""
+        assert self.shots is not None
+        return self.shots.split_evenly(duration, *values) if prompt_mode == "shots" else gr.skip()
 
     @refusing
     def on_starter(self, name: str) -> tuple[Any, ...]:
@@ -186,18 +192,20 @@ class Handlers(ClickHandlers):
         return duration_bar(rows, total, current_lang())
 
     # -- views --------------------------------------------------------------------------
-    def _views(self, owner_key: str, version: str, lang: str) -> tuple[Any, ...]:
-        """Job cards, the gallery (only when its version changed), the spend line, the version."""
+    def _views(self, owner_key: str, version: str, lang: str) -> dict[Any, Any]:
+        """Job cards, the gallery (only when its version changed), the spend line, the version,
+        by component."""
 
         items = self.manager.jobs(owner_key) if owner_key else []
         records = [r for r, _ in items]
         runs = [r for r in self.manager.storyboard_runs(owner_key) if r.get("file")] if owner_key else []
         films = story_films(runs, records, lambda run: f"/studio/story/{run['run_id']}?sig={self.signer.signature(run['run_id'], run['owner'])}")
         new_version = gallery_version(records, films, live=self.live, lang=lang)
-        gallery_html: Any = gr.skip()
-        if new_version != version or not version:
+        c = self.c
+        views: dict[Any, Any] = {}
+        if new_version != version or not version:  # else the gallery is left as it is
             rates = self.manager.live_endpoint if self.live else None
-            gallery_html = render_gallery(records, self.signer.url, lang, live=self.live, films=films, rates=rates)
+            views[c["gallery"]] = render_gallery(records, self.signer.url, lang, live=self.live, films=films, rates=rates)
         running = any((state.stage if state else r.status) == "running" for r, state in items)
         typical = self.manager.typical_run_seconds() if running else None
         budget = self.manager.studio.budget
@@ -206,9 +214,10 @@ class Handlers(ClickHandlers):
         balance = self.manager.balance()
         if balance is not None:
             spend += f" · RunComfy balance: ${balance:.2f}"
-        return job_cards(items, lang, live=self.live, typical=typical), gallery_html, spend, new_version
+        views.update({c["jobs"]: job_cards(items, lang, live=self.live, typical=typical), c["spend"]: spend, c["gallery_version"]: new_version})
+        return views
 
-    def on_load(self, owner_key: str, api_key: str, version: str, request: gr.Request) -> tuple[Any, ...]:
+    def on_load(self, owner_key: str, api_key: str, version: str, request: gr.Request) -> dict[Any, Any]:
         # A browser without a valid key of its own gets a fresh one.
         if not isinstance(owner_key, str) or not 16 <= len(owner_key) <= bounds.MAX_OWNER_KEY_CHARS or not owner_key.isprintable():
             owner_key = secrets.token_urlsafe(24)
@@ -218,10 +227,13 @@ class Handlers(ClickHandlers):
         except StudioError as exc:
             log.warning("could not reattach jobs: %s", exc)
         lang = _lang(request)
-        views = self._views(owner_key, "", lang)
-        return (owner_key, api_key or "", *views, self._timer(owner_key), self.banner_html(lang))
+        c = self.c
+        return {
+            c["owner"]: owner_key, c["key_box"]: api_key or "", **self._views(owner_key, "", lang),
+            c["timer"]: self._timer(owner_key), c["banner"]: self.banner_html(lang),
+        }
 
-    def refresh(self, owner_key: str, version: str, request: gr.Request) -> tuple[Any, ...]:
+    def refresh(self, owner_key: str, version: str, request: gr.Request) -> dict[Any, Any]:
         """The jobs, the gallery (only when it changed), the spend, and the timer: on while
         this browser has something in flight, off (no more requests) once nothing is."""
         try:
@@ -229,7 +241,7 @@ class Handlers(ClickHandlers):
             shown = bounds.optional_text(version, "gallery version", 100_000)
         except StudioError as exc:
             raise friendly(exc) from None
-        return (*self._views(owner, shown, _lang(request)), self._timer(owner))
+        return {**self._views(owner, shown, _lang(request)), self.c["timer"]: self._timer(owner)}
 
     def _timer(self, owner_key: str) -> Any:
         return gr.Timer(active=bool(owner_key) and self.manager.busy(owner_key))
@@ -245,22 +257,22 @@ class Handlers(ClickHandlers):
         if cfg is not None and (isinstance(cfg, bool) or not isinstance(cfg, (int, float)) or not -1e6 < cfg < 1e6):
             raise ValidationError([Problem("creativity (cfg_scale)", "must be a number from 0 to 1")])
         form = Form(
-            tier=_choice(get("tier") or "standard", TIER_KEYS, "tier"),
-            mode=_choice(get("mode") or "text-to-video", MODE_KEYS, "mode"),
-            prompt_mode=_choice(get("prompt_mode") or "single", ("single", "shots"), "prompt mode"),  # type: ignore[arg-type]
+            tier=_choice(get("tier") or BLANK.tier, TIER_KEYS, "tier"),
+            mode=_choice(get("mode") or BLANK.mode, MODE_KEYS, "mode"),
+            prompt_mode=_choice(get("prompt_mode") or BLANK.prompt_mode, PROMPT_MODES, "prompt mode"),  # type: ignore[arg-type]
             prompt=bounds.optional_text(get("prompt"), "prompt"),
             shots=rows,
             negative_prompt=bounds.optional_text(get("negative_prompt"), "negative prompt"),
-            duration=bounds.whole_number(get("duration") or 5, "clip length", 0, LIMITS.max_duration * 10),
-            aspect_ratio=_choice(get("aspect_ratio") or "16:9", ("16:9", "9:16", "1:1"), "aspect ratio"),
-            cfg_scale=float(cfg) if cfg is not None else 0.5,
+            duration=bounds.whole_number(get("duration") or BLANK.duration, "clip length", 0, LIMITS.max_duration * 10),
+            aspect_ratio=_choice(get("aspect_ratio") or BLANK.aspect_ratio, ASPECT_RATIOS, "aspect ratio"),
+            cfg_scale=float(cfg) if cfg is not None else BLANK.cfg_scale,
             audio=bool(get("audio")),
             audio_description=bounds.optional_text(get("audio_description"), "audio description"),
             identity_anchor=bool(get("identity_anchor")),
         )
         extras = {
             "takes": bounds.whole_number(get("takes") or 1, "takes", 1, bounds.MAX_JOBS_PER_ACTION),
-            "fit": _choice(get("fit") or "none", ("none", "crop", "pad"), "fit"),
+            "fit": _choice(get("fit") or FITS[0], FITS, "fit"),
             "start_image": _upload(get("start_image"), "start image"),
             "end_image": _upload(get("end_image"), "end image"),
             "owner": get("owner"),
@@ -270,11 +282,15 @@ class Handlers(ClickHandlers):
         }
         return form, extras
 
-    def act(self, data: dict[Any, Any]) -> tuple[Any, ...]:
+    def _note(self, text: str, form: dict[Any, Any] | None = None) -> dict[Any, Any]:
+        """The note beside Generate and, when a form is loaded, its values (:meth:`_form_values`);
+        every other output of the event is left as it is."""
+        return {self.c["notice"]: text, **(form or {})}
+
+    def act(self, data: dict[Any, Any]) -> dict[Any, Any]:
         """A button on a job card or in the gallery: cancel, favourite, delete, reuse, promote,
         continue. The ones that load the form say so in the note beside Generate (the page then
         scrolls to what changed)."""
-        keep = (gr.skip(),) * len(self.form_outputs)
         lang = current_lang()
         try:
             raw = bounds.optional_text(data.get(self.c["action"]), "action", 300)
@@ -282,13 +298,13 @@ class Handlers(ClickHandlers):
             api_key = bounds.optional_text(data.get(self.c["api_key"]), "API key", 4096).strip() or None
             action, _, job_id = raw.partition("|")
             if action == "cancel":
-                return (translate.text(self.manager.cancel(owner_key, job_id, api_key), lang), *keep)
+                return self._note(translate.text(self.manager.cancel(owner_key, job_id, api_key), lang))
             done = gallery_action(self.manager, owner_key, action, job_id, lang)
             if done is not None:
-                return (done, *keep)
+                return self._note(done)
             record = self.manager.job(owner_key, job_id)
             if record is None:
-                return (translate.text("That job is not in this browser.", lang), *keep)
+                return self._note(translate.text("That job is not in this browser.", lang))
             request, _ = parse_request(record.request)
             if action == "reuse" or action.startswith("promote:"):
                 return self._load_job(record, request, action, lang)
@@ -296,9 +312,9 @@ class Handlers(ClickHandlers):
                 return self._continue(owner_key, record, request, lang)
         except StudioError as exc:
             raise friendly(exc) from None
-        return ("Unknown action.", *keep)
+        return self._note("Unknown action.")
 
-    def _load_job(self, record: Any, request: Any, action: str, lang: str) -> tuple[Any, ...]:
+    def _load_job(self, record: Any, request: Any, action: str, lang: str) -> dict[Any, Any]:
         """Reuse a job's settings, or promote them to a higher tier (the note gives the new
         render's full price and what it adds to the draft's)."""
         model_id = record.model_id
@@ -313,15 +329,14 @@ class Handlers(ClickHandlers):
         form = request_to_form(model_id, request)
         if form.mode == "image-to-video":
             note += " " + t("upload_again", lang)
-        return (note, *self._form_values(form))
+        return self._note(note, self._form_values(form))
 
-    def open_recipe(self, path: str | None) -> tuple[Any, ...]:
+    def open_recipe(self, path: str | None) -> dict[Any, Any]:
         """Load a recipe file into the form (job recipes; storyboards go to the storyboard panel)."""
-        keep = (gr.skip(),) * len(self.form_outputs)
         try:
             upload = _upload(path, "recipe")
             if upload is None:
-                return ("", *keep)
+                return self._note("")
             if upload.stat().st_size > bounds.MAX_STORYBOARD_JSON_CHARS:
                 raise ValidationError([Problem("recipe", f"this file is over {bounds.MAX_STORYBOARD_JSON_CHARS // 1000} KB; a recipe is a small JSON file")])
             found = read_recipe_text(upload.read_text(encoding="utf-8"))
@@ -330,28 +345,24 @@ class Handlers(ClickHandlers):
         except StudioError as exc:
             raise friendly(exc) from None
         if isinstance(found, Storyboard):
-            return ("This is a storyboard recipe: open the Storyboard panel and paste its shots, or run it with `python -m studio storyboard FILE`.", *keep)
+            return self._note("This is a storyboard recipe: open the Storyboard panel and paste its shots, or run it with `python -m studio storyboard FILE`.")
         ep, request = found
         form = request_to_form(ep.model_id, request)
-        return (f"Recipe loaded ({ep.label}). Check the cost, then Generate.", *self._form_values(form))
+        return self._note(f"Recipe loaded ({ep.label}). Check the cost, then Generate.", self._form_values(form))
 
-    def _continue(self, owner_key: str, record: Any, request: Any, lang: str) -> tuple[Any, ...]:
+    def _continue(self, owner_key: str, record: Any, request: Any, lang: str) -> dict[Any, Any]:
         """The next clip: image to video from this video's last frame, with the same settings."""
         frame = self.manager.last_frame(owner_key, record.job_id)
         form = replace(request_to_form(record.model_id, request), mode="image-to-video")
-        return (t("loaded_continue", lang), *self._form_values(form, start_image=str(frame), end_image=None))
+        return self._note(t("loaded_continue", lang), self._form_values(form, start_image=str(frame), end_image=None))
 
-    def _form_values(self, form: Form, **images: Any) -> list[Any]:
+    def _form_values(self, form: Form, **images: Any) -> dict[Any, Any]:
+        """``form`` as the values of :attr:`form_outputs`, by component. The images are kept as
+        they are unless given (uploads are not stored with a job); ``None`` clears one."""
         assert self.shots is not None
-        rows = list(form.shots)
-        n = len(self.shots.texts)
-        padded = rows + [type(rows[0])()] * (n - len(rows))
-        return [
-            form.tier, form.mode, form.prompt_mode, form.prompt, form.negative_prompt, form.duration,
-            form.aspect_ratio, form.cfg_scale, form.audio, form.identity_anchor,
-            *(gr.update(visible=i < len(rows)) for i in range(n)), len(rows),
-            *(r.text for r in padded), *(r.seconds for r in padded), *(r.camera for r in padded), *(r.audio_cue for r in padded),
-            gr.update(interactive=len(rows) < n),
-            # Images are kept as they are unless given (uploads are not stored with a job).
-            images.get("start_image", gr.skip()), images.get("end_image", gr.skip()),
-        ]
+        c = self.c
+        return {
+            **{c[name]: getattr(form, name) for name in FORM_SETTINGS},
+            **self.shots.write(form.shots),
+            **{c[name]: image for name, image in images.items()},
+        }

@@ -10,7 +10,6 @@ Gradio's ``allowed_paths``.
 from __future__ import annotations
 
 import hmac
-import json
 import os
 import secrets
 from hashlib import sha256
@@ -73,20 +72,16 @@ def media_route(journal: Journal, signer: MediaSigner) -> Route:
     return Route("/studio/media/{job_id}", serve, methods=["GET", "HEAD"])
 
 
-def story_route(storyboards_dir: Path, signer: MediaSigner) -> Route:
-    """The route that serves a finished storyboard's stitched video to its owner's signed URL."""
+def story_route(journal: Journal, signer: MediaSigner) -> Route:
+    """The route that serves a finished storyboard's stitched video (the journal's storyboard
+    run) to its owner's signed URL."""
 
     async def serve(request: Request) -> Response:
         run_id = request.path_params["run_id"]
-        if not run_id.replace("-", "").isalnum():
+        run = journal.story(run_id) if 0 < len(run_id) <= 100 and run_id.replace("-", "").isalnum() else None
+        if run is None or not run.file or not signer.check(run_id, run.owner, request.query_params.get("sig", "")):
             return JSONResponse({"error": "not found"}, status_code=404)
-        try:
-            data = json.loads((storyboards_dir / f"{run_id}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return JSONResponse({"error": "not found"}, status_code=404)
-        if not signer.check(run_id, str(data.get("owner", "")), request.query_params.get("sig", "")):
-            return JSONResponse({"error": "not found"}, status_code=404)
-        path = Path(str(data.get("file", "")))
+        path = Path(run.file)
         if not path.is_file():
             return JSONResponse({"error": "the file is no longer on disk"}, status_code=410)
         disposition = "attachment" if request.query_params.get("download") else "inline"

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from studio.domain.job_status import ACCEPTED, JOB_STATUSES, UNSUCCESSFUL
 from studio.domain.pricing import format_usd
 from studio.jobs.journal import JobRecord
 from studio.jobs.manager import LiveState
@@ -28,7 +29,7 @@ __all__ = ["Progress", "job_cards", "job_progress", "spend_text"]
 
 # A running job's bar never claims more than this before the job is done.
 RUNNING_CAP = 0.95
-_STAGES = ("queued", "running", "downloading", "succeeded", "failed", "cancelled", "unknown", "submitting")
+_STAGES = JOB_STATUSES
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ def job_cards(
             button = f'<button class="job-action" data-action="cancel" data-job="{job}">{esc(t("cancel", lang))}</button>'
         elif status == "running":
             button = f'<span class="job-note">{esc(t("not_cancellable", lang))}</span>'
-        error = f'<div class="job-error">{esc(record.error)}</div>' if record.error and status in ("failed", "unknown", "cancelled") else ""
+        error = f'<div class="job-error">{esc(record.error)}</div>' if record.error and status in UNSUCCESSFUL else ""
         request_id = f' · <small class="job-ref">{esc(record.request_id)}</small>' if record.request_id else ""
         cards.append(
             f'<div class="job-card" data-job="{job}" data-status="{esc(status)}">'
@@ -159,7 +160,7 @@ def spend_text(records: Sequence[JobRecord], lang: str = "en", cap: Decimal | No
     for r in records:
         if r.cost_usd:
             total += Decimal(r.cost_usd)
-        elif r.status in ("queued", "running", "downloading", "succeeded"):
+        elif r.status in ACCEPTED:
             total += Decimal(r.quote_usd)
     head = t("spend" if live else "spend_offline", lang)
     return f"{head}: {format_usd(total)}" + (t("spend_cap", lang).format(cap=format_usd(cap)) if cap is not None else "")

@@ -35,6 +35,7 @@ from studio.ui.guard import enforce_upload_checks
 from studio.ui.handlers import Handlers
 from studio.ui.i18n import I18N
 from studio.ui.limits import BodyLimit
+from studio.ui.mcp_server import mcp_wanted, narrow_mcp
 from studio.ui.media import MediaSigner, media_route, recipe_route, story_route
 from studio.ui.page_js import PAGE_HEAD
 from studio.ui.space import listen_address
@@ -103,6 +104,20 @@ def published_images_folder(settings: Settings) -> Path | None:
     return folder
 
 
+def quiet_queue(demo: gr.Blocks, seconds: float) -> None:
+    """Make the (already created) queue of ``demo`` look for new events every ``seconds`` while
+    it is empty (``Settings.queue_idle_poll_seconds``).
+
+    Gradio polls every millisecond (50 ms on Windows), about 6 % of a core for a studio nobody
+    uses, and has no option for it: this sets its queue's ``sleep_when_free``
+    (bench/bench_idle_server.py measures both). tests/test_server_idle.py fails when a Gradio
+    upgrade renames it.
+    """
+    queue = getattr(demo, "_queue", None)
+    if queue is not None and isinstance(getattr(queue, "sleep_when_free", None), float):
+        queue.sleep_when_free = seconds
+
+
 def create_server(studio: Studio | None = None, *, queue_size: int = 64) -> StudioServer:
     """The studio's ASGI app, with its job manager started."""
     studio = studio or Studio.connect(Settings.from_env())
@@ -119,9 +134,10 @@ def create_server(studio: Studio | None = None, *, queue_size: int = 64) -> Stud
     handlers = Handlers(manager, signer, browser_secret=kept.browser)
     demo = build_app(handlers)
     demo.queue(default_concurrency_limit=8, max_size=queue_size)
+    quiet_queue(demo, settings.queue_idle_poll_seconds)
     app = FastAPI(title="Kling Studio")
     app.router.routes.append(media_route(studio.journal, signer))
-    app.router.routes.append(story_route(studio.settings.data_dir / "storyboards", signer))
+    app.router.routes.append(story_route(studio.journal, signer))
     app.router.routes.append(recipe_route(studio.journal, signer))
     app = gr.mount_gradio_app(
         app,
@@ -138,7 +154,10 @@ def create_server(studio: Studio | None = None, *, queue_size: int = 64) -> Stud
         run_history=False,
         # Only gr.Error texts (the studio's own words) reach a visitor; anything else is logged.
         show_error=False,
+        # Agents' tools at /gradio_api/mcp/ (studio.ui.agent_tools), and only those.
+        mcp_server=mcp_wanted(os.environ),
     )
+    narrow_mcp(demo)
     enforce_upload_checks(demo)
     return StudioServer(app=BodyLimit(app), manager=manager, demo=demo)
 

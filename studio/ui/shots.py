@@ -27,10 +27,11 @@ from studio.domain.forms import (
 )
 from studio.domain.prompts import CAMERA_MOVES
 from studio.errors import StudioError
+from studio.ui.choices import BLANK
 from studio.ui.i18n import I18N, t
 from studio.ui.messages import friendly
 
-__all__ = ["ShotBuilder", "build_shots", "rows_from_values", "duration_bar", "split_evenly"]
+__all__ = ["ShotBuilder", "build_shots", "rows_from_values", "duration_bar"]
 
 N = LIMITS.max_shots
 
@@ -61,6 +62,30 @@ class ShotBuilder:
         """What an edit writes: the rows' visibility, the values, and the add button."""
         return [*self.rows, *self.values, self.add]
 
+    def write(self, rows: tuple[ShotRow, ...]) -> dict[Any, Any]:
+        """Every one of :attr:`outputs` for ``rows``, by component: the rows shown, the count,
+        each row's fields (the unused rows blank) and the add button, on until the sixth shot."""
+        padded = list(rows) + [ShotRow()] * (N - len(rows))
+        return {
+            **{row: gr.update(visible=i < len(rows)) for i, row in enumerate(self.rows)},
+            self.count: len(rows),
+            **dict(zip(self.texts, (r.text for r in padded), strict=True)),
+            **dict(zip(self.seconds, (r.seconds for r in padded), strict=True)),
+            **dict(zip(self.cameras, (r.camera for r in padded), strict=True)),
+            **dict(zip(self.cues, (r.audio_cue for r in padded), strict=True)),
+            self.add: gr.update(interactive=len(rows) < N),
+        }
+
+    def split_evenly(self, duration: Any, *values: Any) -> dict[Any, Any]:
+        """The rows (``values``, as :attr:`values` holds them) with the clip length shared out
+        evenly: the builder's "share" button, and switching to multi-shot, so the builder never
+        opens in an error state."""
+        try:
+            total = bounds.whole_number(duration, "clip length", LIMITS.min_duration, LIMITS.max_duration)
+            return self.write(split_seconds(_split(values), total))
+        except StudioError as exc:
+            raise friendly(exc) from None
+
 
 def rows_from_values(count: Any, texts: list[Any], seconds: list[Any], cameras: list[Any], cues: list[Any]) -> tuple[ShotRow, ...]:
     """The shown rows as values, each bounded and typed before use (ValidationError names the shot)."""
@@ -78,19 +103,6 @@ def rows_from_values(count: Any, texts: list[Any], seconds: list[Any], cameras: 
         )
         for i in range(n)
     )
-
-
-def _write(rows: tuple[ShotRow, ...]) -> list[Any]:
-    padded = list(rows) + [ShotRow()] * (N - len(rows))
-    return [
-        *(gr.update(visible=i < len(rows)) for i in range(N)),
-        len(rows),
-        *(r.text for r in padded),
-        *(r.seconds for r in padded),
-        *(r.camera for r in padded),
-        *(r.audio_cue for r in padded),
-        gr.update(interactive=len(rows) < N),
-    ]
 
 
 def _split(values: tuple[Any, ...]) -> tuple[ShotRow, ...]:
@@ -117,10 +129,13 @@ def duration_bar(rows: tuple[ShotRow, ...], total: int, lang: str = "en") -> str
     )
 
 
-def _op(fn: Callable[[tuple[ShotRow, ...]], tuple[ShotRow, ...]]) -> Callable[..., list[Any]]:
-    def handler(*values: Any) -> list[Any]:
+def _op(builder: ShotBuilder, fn: Callable[[tuple[ShotRow, ...]], tuple[ShotRow, ...]]) -> Callable[..., dict[Any, Any]]:
+    """An edit of the rows as an event function: reads :attr:`ShotBuilder.values`, writes
+    :attr:`ShotBuilder.outputs`."""
+
+    def handler(*values: Any) -> dict[Any, Any]:
         try:
-            return _write(fn(_split(values)))
+            return builder.write(fn(_split(values)))
         except StudioError as exc:
             raise friendly(exc) from None
 
@@ -151,7 +166,8 @@ def build_shots() -> ShotBuilder:
             with gr.Row(visible=i == 0, elem_classes=["shot-row"], elem_id=f"shot-{i + 1}") as row:
                 texts.append(gr.Textbox(label=I18N(f"shot_label_{i + 1}"), placeholder=I18N("shot_placeholder"), scale=5, lines=2, elem_id=f"shot-{i + 1}-text"))
                 with gr.Column(scale=2, min_width=160):
-                    seconds.append(gr.Slider(1, 15, value=5 if i == 0 else 2, step=1, label=I18N("seconds"), elem_id=f"shot-{i + 1}-seconds"))
+                    first = BLANK.duration if i == 0 else ShotRow().seconds  # the first shot fills a blank clip
+                    seconds.append(gr.Slider(LIMITS.min_shot_duration, LIMITS.max_duration, value=first, step=1, label=I18N("seconds"), elem_id=f"shot-{i + 1}-seconds"))
                     cameras.append(gr.Textbox(label=I18N("camera"), elem_id=f"shot-{i + 1}-camera"))
                     chips.append(gr.Dropdown(list(CAMERA_MOVES), label=I18N("add_camera"), value=None, elem_id=f"shot-{i + 1}-chip"))
                 with gr.Column(scale=2, min_width=140):
@@ -173,13 +189,13 @@ def build_shots() -> ShotBuilder:
     builder = ShotBuilder(group, count, rows, texts, seconds, cameras, cues, chips, bar, add, fit)
     values, outputs = builder.values, builder.outputs
     quiet: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
-    add.click(_op(add_shot), values, outputs, **quiet)
+    add.click(_op(builder, add_shot), values, outputs, **quiet)
     count.change(_visible_rows, count, [*rows, add], queue=False, **quiet)
     for i, (dup, up, down, remove) in enumerate(buttons):
-        dup.click(_op(partial(duplicate_shot, index=i)), values, outputs, **quiet)
-        up.click(_op(partial(move_shot, index=i, step=-1)), values, outputs, **quiet)
-        down.click(_op(partial(move_shot, index=i, step=1)), values, outputs, **quiet)
-        remove.click(_op(partial(remove_shot, index=i)), values, outputs, **quiet)
+        dup.click(_op(builder, partial(duplicate_shot, index=i)), values, outputs, **quiet)
+        up.click(_op(builder, partial(move_shot, index=i, step=-1)), values, outputs, **quiet)
+        down.click(_op(builder, partial(move_shot, index=i, step=1)), values, outputs, **quiet)
+        remove.click(_op(builder, partial(remove_shot, index=i)), values, outputs, **quiet)
     for camera, chip in zip(cameras, chips, strict=True):
         chip.input(
             lambda current, move: (with_camera(current or "", move), None) if move else (gr.skip(), gr.skip()),
@@ -188,13 +204,3 @@ def build_shots() -> ShotBuilder:
             **quiet,
         )
     return builder
-
-
-def split_evenly(duration: Any, *values: Any) -> list[Any]:
-    """The rows with the clip length shared out evenly (the builder's "share" button, and
-    switching to multi-shot, so the builder never opens in an error state)."""
-    try:
-        total = bounds.whole_number(duration, "clip length", LIMITS.min_duration, LIMITS.max_duration)
-        return _write(split_seconds(_split(values), total))
-    except StudioError as exc:
-        raise friendly(exc) from None

@@ -13,12 +13,14 @@ from typing import Any
 import gradio as gr
 
 from studio.domain import bounds
+from studio.domain.catalog import TIERS
 from studio.domain.forms import parse_script
 from studio.domain.pricing import format_usd
 from studio.domain.storyboard import Storyboard, plan, quote
 from studio.errors import Problem, StudioError, ValidationError
 from studio.jobs.manager import JobManager
 from studio.ui import translate
+from studio.ui.choices import BLANK, TIER_KEYS
 from studio.ui.i18n import I18N, bilingual, t
 from studio.ui.lang import current_lang
 from studio.ui.media import MediaSigner
@@ -57,8 +59,8 @@ def example_script(lang: str) -> str:
 def _board(script: str, tier: str, audio: bool, continuity: bool) -> Storyboard:
     """The panel's storyboard, every value bounded before the script is read."""
     text = bounds.optional_text(script, "script", bounds.MAX_SCRIPT_CHARS)
-    if tier not in ("standard", "pro", "4k"):
-        raise ValidationError([Problem("tier", f"{bounds.shown(tier, 20)} is not standard, pro or 4k")])
+    if tier not in TIER_KEYS:
+        raise ValidationError([Problem("tier", f"{bounds.shown(tier, 20)} is not {', '.join(TIER_KEYS[:-1])} or {TIER_KEYS[-1]}")])
     return Storyboard(shots=parse_script(text), tier=tier, audio=bool(audio), continuity=bool(continuity))
 
 
@@ -108,10 +110,10 @@ def build_storyboard_tab(manager: JobManager, signer: MediaSigner, owner: Any, a
     with gr.Accordion(I18N("sb_title"), open=False, elem_id="storyboard"):
         script = gr.Textbox(bilingual(example_script), lines=10, label=I18N("sb_script"), elem_id="storyboard-script")
         with gr.Row():
-            tier = gr.Radio([("Standard", "standard"), ("Pro", "pro"), ("4K", "4k")], value="standard", label=I18N("tier"), elem_id="storyboard-tier")
+            tier = gr.Radio([(t.label, t.key) for t in TIERS], value=BLANK.tier, label=I18N("tier"), elem_id="storyboard-tier")
             audio = gr.Checkbox(value=False, label=I18N("audio_on"), elem_id="storyboard-audio")
             continuity = gr.Checkbox(value=True, label=I18N("sb_continuity"), elem_id="storyboard-continuity")
-        price = gr.Markdown(bilingual(lambda lang: _price(example_script(lang), "standard", False, True, lang)), elem_id="storyboard-price")
+        price = gr.Markdown(bilingual(lambda lang: _price(example_script(lang), BLANK.tier, False, True, lang)), elem_id="storyboard-price")
         with gr.Row():
             price_btn = gr.Button(I18N("sb_price_btn"), elem_id="storyboard-price-btn")
             run_btn = gr.Button(I18N("sb_run"), variant="primary", elem_id="storyboard-run")

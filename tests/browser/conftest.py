@@ -178,9 +178,10 @@ def new_context(browser: Any) -> Iterator[Any]:
             pass
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def studio(browser: Any) -> Iterator[StudioApp]:
-    """One studio (fast simulator) shared by the tests of a module; each test uses its own browser context."""
+    """One studio (fast simulator) shared by the browser tests of this worker; each test uses its
+    own browser context, so its own studio owner (nothing another test did is in its gallery)."""
     home = Path(tempfile.mkdtemp(prefix="studio-browser-"))
     app = StudioApp(home / "studio-home").start()
     try:

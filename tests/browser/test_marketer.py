@@ -603,12 +603,16 @@ def refusal_of(page: Any, elem_id: str, path: Path) -> str:
         raise AssertionError(f"no message after the upload, and Generate stays disabled; beside it: {reason_text(page)!r}") from None
     said = wait_toast(page, 1_500)
     if said is None:
+        generate = page.locator("#generate")
+        # A loaded machine may still be decoding the picture (the bomb is 400 Mpx) when the
+        # click is tried: Playwright waits for the button to be enabled and still.
         try:
-            page.locator("#generate:not([disabled])").click(timeout=3_000)
+            generate.click(timeout=20_000)
         except PlaywrightError:
-            said = wait_toast(page, 10_000)
+            said = wait_toast(page, 1_000)
             if said is None:
-                raise AssertionError(f"no message after the upload, and Generate went off again; beside it: {reason_text(page)!r}") from None
+                state = "off" if generate.is_disabled() else "on but could not be clicked"
+                raise AssertionError(f"no message after the upload, and Generate is {state}; beside it: {reason_text(page)!r}") from None
         else:
             said = wait_toast(page, 15_000)
     if said is None:

@@ -1,10 +1,12 @@
-"""The job journal: every paid request id, written the moment the submit returns.
+"""The job journal: every paid request id, written the moment the submit returns, and the
+browser studio's storyboard runs.
 
-Callers see only :class:`Journal` and :class:`JobRecord`; :func:`open_journal` picks the
-backend (SQLite under the studio's data directory today; a PostgreSQL backend for
-multi-replica deployments would implement the same interface). A record holds the endpoint,
+Callers see only :class:`Journal`, :class:`JobRecord` and :class:`StoryRun`; :func:`open_journal`
+picks the backend (SQLite under the studio's data directory today; a PostgreSQL backend for
+multi-replica deployments would implement the same interface). A job record holds the endpoint,
 the request (never a token), the quote, and later the status, actual cost, file paths and
-timestamps. Records are never deleted by the studio.
+timestamps; a story run holds where a storyboard is and, once stitched, its film. Records are
+never deleted by the studio. The status vocabulary is :mod:`studio.domain.job_status`.
 """
 
 from __future__ import annotations
@@ -13,22 +15,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-__all__ = ["JobRecord", "JobStatus", "Journal", "UNFINISHED", "open_journal"]
+from studio.domain.job_status import FINISHED, UNFINISHED, JobStatus
 
-JobStatus = Literal[
-    "submitting",  # the paid POST is being sent; a crash here leaves the outcome unknown
-    "unknown",  # the submit's outcome is unknown; never resubmitted automatically
-    "queued",
-    "running",
-    "downloading",
-    "succeeded",  # the video is on disk
-    "failed",
-    "cancelled",
-]
-# Jobs that a restart must reattach to (they have a request id and no final state).
-UNFINISHED: tuple[JobStatus, ...] = ("queued", "running", "downloading")
+__all__ = ["JobRecord", "StoryRun", "Journal", "open_journal"]
 
 
 @dataclass(frozen=True)
@@ -72,7 +63,31 @@ class JobRecord:
 
     @property
     def finished(self) -> bool:
-        return self.status in ("succeeded", "failed", "cancelled", "unknown")
+        return self.status in FINISHED
+
+
+@dataclass(frozen=True)
+class StoryRun:
+    """One storyboard run of a browser: where it is and, once stitched, its film.
+
+    ``done`` is False while the run goes on (``stage`` says where: "clip 2 of 3: running");
+    a run that stopped has ``error``; a stitched one has ``file``, ``seconds`` and ``finished_at``
+    (kept when a later run of the same storyboard stops, as the film is still on disk).
+    """
+
+    run_id: str
+    owner: str
+    title: str = ""
+    stage: str = "starting"
+    done: bool = False
+    error: str | None = None
+    file: str | None = None
+    seconds: float | None = None
+    clips: int | None = None
+    reused_clips: tuple[int, ...] = ()
+    started_at: float = 0.0
+    updated_at: float = 0.0
+    finished_at: float | None = None
 
 
 class Journal(ABC):
@@ -112,6 +127,17 @@ class Journal(ABC):
         limit: int = 200,
     ) -> list[JobRecord]:
         """Jobs, newest first, filtered by status, owner and group when given."""
+
+    @abstractmethod
+    def save_story(self, run: StoryRun) -> StoryRun:
+        """Write a storyboard run (new or changed); ``updated_at`` is set automatically."""
+
+    @abstractmethod
+    def story(self, run_id: str) -> StoryRun | None: ...
+
+    @abstractmethod
+    def stories(self, *, owner: str | None = None, done: bool | None = None, limit: int = 200) -> list[StoryRun]:
+        """Storyboard runs, most recently started first, filtered by owner and ``done`` when given."""
 
     def unfinished(self) -> list[JobRecord]:
         """Submitted jobs without a final state: the ones to reattach after a restart."""

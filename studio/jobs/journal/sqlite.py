@@ -1,5 +1,6 @@
 """The SQLite journal backend: one file, WAL, ``synchronous=FULL``, numbered migrations.
 
+Tables: ``jobs`` (one row per job) and ``storyboards`` (one row per browser storyboard run).
 Migrations are append-only functions ``m001_…``, ``m002_…``; applied names are recorded in
 ``_migrations``. Safe to share between threads (one connection behind a lock).
 """
@@ -12,11 +13,12 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
-from studio.jobs.journal import JobRecord, JobStatus, Journal
+from studio.domain.job_status import JobStatus
+from studio.jobs.journal import JobRecord, Journal, StoryRun
 
 __all__ = ["SqliteJournal", "MIGRATIONS"]
 
@@ -59,8 +61,32 @@ def m001_jobs(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX jobs_group ON jobs(group_id)")
 
 
+@migration
+def m002_storyboards(db: sqlite3.Connection) -> None:
+    db.execute(
+        """CREATE TABLE storyboards (
+            run_id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            stage TEXT NOT NULL,
+            done INTEGER NOT NULL,
+            error TEXT,
+            file TEXT,
+            seconds REAL,
+            clips INTEGER,
+            reused_clips TEXT NOT NULL DEFAULT '[]',
+            started_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            finished_at REAL
+        )"""
+    )
+    db.execute("CREATE INDEX storyboards_owner ON storyboards(owner, started_at)")
+
+
 _JSON_FIELDS = {"request", "payload", "output_urls", "files", "meta"}
 _COLUMNS = [f.name for f in fields(JobRecord)]
+_STORY_COLUMNS = [f.name for f in fields(StoryRun)]
+_SAVE_STORY = f"INSERT OR REPLACE INTO storyboards ({', '.join(_STORY_COLUMNS)}) VALUES ({', '.join(':' + c for c in _STORY_COLUMNS)})"
 
 
 def _row_to_record(row: sqlite3.Row) -> JobRecord:
@@ -73,6 +99,13 @@ def _row_to_record(row: sqlite3.Row) -> JobRecord:
                 value = tuple(value)
         values[name] = value
     return JobRecord(**values)
+
+
+def _row_to_story(row: sqlite3.Row) -> StoryRun:
+    values = {name: row[name] for name in _STORY_COLUMNS}
+    values["done"] = bool(values["done"])
+    values["reused_clips"] = tuple(json.loads(values["reused_clips"]))
+    return StoryRun(**values)
 
 
 class SqliteJournal(Journal):
@@ -200,6 +233,35 @@ class SqliteJournal(Journal):
         with self._lock:
             rows = self._db.execute(sql, (*args, limit)).fetchall()
         return [_row_to_record(r) for r in rows]
+
+    def save_story(self, run: StoryRun) -> StoryRun:
+        run = replace(run, updated_at=time.time())
+        values = {name: getattr(run, name) for name in _STORY_COLUMNS}
+        values["done"] = int(run.done)
+        values["reused_clips"] = json.dumps(list(run.reused_clips))
+        with self._lock:
+            self._db.execute(_SAVE_STORY, values)
+        return run
+
+    def story(self, run_id: str) -> StoryRun | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM storyboards WHERE run_id = ?", (run_id,)).fetchone()
+        return _row_to_story(row) if row else None
+
+    def stories(self, *, owner: str | None = None, done: bool | None = None, limit: int = 200) -> list[StoryRun]:
+        where: list[str] = []
+        args: list[Any] = []
+        if owner is not None:
+            where.append("owner = ?")
+            args.append(owner)
+        if done is not None:
+            where.append("done = ?")
+            args.append(int(done))
+        sql = "SELECT * FROM storyboards" + (f" WHERE {' AND '.join(where)}" if where else "")
+        sql += " ORDER BY started_at DESC LIMIT ?"
+        with self._lock:
+            rows = self._db.execute(sql, (*args, limit)).fetchall()
+        return [_row_to_story(r) for r in rows]
 
     def close(self) -> None:
         with self._lock:

@@ -1,0 +1,115 @@
+"""The page's wiring by name: handlers that write many components give each value to its
+component, and Gradio puts it in the right place of the event's outputs (no app server, no
+browser: the built Blocks and Gradio's own dict-to-outputs step)."""
+
+from dataclasses import replace
+
+import gradio as gr
+import pytest
+from gradio.blocks import convert_component_dict_to_list
+
+from studio.config import Settings
+from studio.domain.forms import Form, ShotRow
+from studio.jobs.service import Studio
+from studio.ui import create_server
+from studio.ui.choices import ASPECT_RATIOS, BLANK, TIER_KEYS, UPGRADE_TIERS, tier_label
+
+SKIP = gr.skip()
+FORM = Form(
+    tier="pro", mode="image-to-video", prompt_mode="shots", prompt="a harbour at dawn", negative_prompt="blur",
+    shots=(ShotRow("wide shot", 4, "push-in", "gulls"), ShotRow("close-up", 3, "", "rope")),
+    duration=7, aspect_ratio="9:16", cfg_scale=0.7, audio=True, identity_anchor=False,
+)
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    studio = Studio.connect(Settings(data_dir=tmp_path_factory.mktemp("home")), offline=True, render=False)
+    server = create_server(studio)
+    try:
+        yield server.demo
+    finally:
+        server.close()
+
+
+def _event(demo, api_name):
+    [fn] = [f for f in demo.fns.values() if f.api_name == api_name]
+    return fn
+
+
+def _handlers(demo):
+    return _event(demo, "act").fn.__self__
+
+
+def _by_elem_id(outputs, values):
+    """The event's outputs and their values, by elem_id (the ids automation relies on)."""
+    shown = {block.elem_id: value for block, value in zip(outputs, values, strict=True)}
+    assert None not in shown and len(shown) == len(outputs)
+    return shown
+
+
+def test_a_loaded_form_lands_on_the_right_components(page):
+    h, act = _handlers(page), _event(page, "act")
+    written = h._note("loaded", h._form_values(FORM, start_image="/tmp/frame.png", end_image=None))
+    shown = _by_elem_id(act.outputs, convert_component_dict_to_list(act.outputs, written))
+    assert shown["notice"] == "loaded"
+    assert (shown["tier"], shown["mode"], shown["prompt-mode"], shown["prompt"], shown["negative"]) == ("pro", "image-to-video", "shots", "a harbour at dawn", "blur")
+    assert (shown["duration"], shown["aspect"], shown["cfg"], shown["audio"], shown["identity"]) == (7, "9:16", 0.7, True, False)
+    assert shown["shot-count"] == 2
+    assert [shown[f"shot-{i}-text"] for i in (1, 2, 3)] == ["wide shot", "close-up", ""]
+    assert [shown[f"shot-{i}-seconds"] for i in (1, 2, 3)] == [4, 3, ShotRow().seconds]
+    assert [shown[f"shot-{i}-camera"] for i in (1, 2)] == ["push-in", ""]
+    assert [shown[f"shot-{i}-cue"] for i in (1, 2)] == ["gulls", "rope"]
+    assert [shown[f"shot-{i}"]["visible"] for i in range(1, 7)] == [True, True, False, False, False, False]
+    assert shown["add-shot"]["interactive"] is True
+    assert (shown["start-image"], shown["end-image"]) == ("/tmp/frame.png", None)
+
+
+def test_a_form_without_images_leaves_them_and_writes_every_other_form_output(page):
+    h = _handlers(page)
+    written = h._form_values(replace(FORM, shots=tuple(ShotRow(str(i), 1) for i in range(6))))
+    images = {h.c["start_image"], h.c["end_image"]}
+    assert set(written) == set(h.form_outputs) - images
+    assert written[h.shots.add]["interactive"] is False  # six shots: the builder is full
+
+
+def test_a_note_alone_leaves_the_whole_form_as_it_is(page):
+    h = _handlers(page)
+    for event, written in (("act", h.act({h.c["action"]: "nothing|x", h.c["owner"]: "o" * 24, h.c["api_key"]: ""})), ("open_recipe", h.open_recipe(None))):
+        fn = _event(page, event)
+        values = convert_component_dict_to_list(fn.outputs, written)
+        assert values[0] in ("", "Unknown action.", "That job is not in this browser.")
+        assert values[1:] == [SKIP] * len(h.form_outputs)
+
+
+def test_the_page_load_and_the_refresh_write_their_views_by_name(page):
+    h = _handlers(page)
+    load, refresh = _event(page, "load"), _event(page, "jobs")
+    assert [o.elem_id for o in load.outputs] == [None, "api-key", "jobs", "gallery", "spend", "gallery-version", None, "banner"]
+    owner, key, jobs, gallery, spend, version, timer, banner = convert_component_dict_to_list(load.outputs, h.on_load("", "", "", None))
+    assert isinstance(owner, str) and len(owner) >= 16 and key == ""  # a fresh browser gets its own key
+    assert 'class="banner' in banner and version.startswith("g-") and "Finished videos appear here" in gallery and "No jobs yet" in jobs
+    assert isinstance(spend, str)
+    assert isinstance(timer, gr.Timer) and timer.active is False  # nothing in flight
+    assert [o.elem_id for o in refresh.outputs] == ["jobs", "gallery", "spend", "gallery-version", None]
+    jobs, gallery, spend, again, timer = convert_component_dict_to_list(refresh.outputs, h.refresh(owner, version, None))
+    assert gallery == SKIP and again == version  # unchanged since the load: not sent again
+    assert "No jobs yet" in jobs and isinstance(spend, str) and isinstance(timer, gr.Timer)
+
+
+def test_switching_to_shots_shares_the_clip_and_back_changes_nothing(page):
+    h = _handlers(page)
+    shots = h.shots
+    values = [2, "a", "b", "", "", "", "", 2, 2, 2, 2, 2, 2, *[""] * 12]
+    shared = h.on_prompt_mode("shots", 9, *values)
+    assert set(shared) == set(shots.outputs)
+    assert [shared[s] for s in shots.seconds[:2]] == [5, 4] and shared[shots.count] == 2
+    assert h.on_prompt_mode("single", 9, *values) == SKIP
+    assert shots.split_evenly(9, *values) == shared
+
+
+def test_the_choices_come_from_the_catalog():
+    assert TIER_KEYS == ("standard", "pro", "4k") and UPGRADE_TIERS == ("pro", "4k")
+    assert ASPECT_RATIOS == ("16:9", "9:16", "1:1")
+    assert (BLANK.tier, BLANK.mode, BLANK.duration, BLANK.aspect_ratio) == ("standard", "text-to-video", 5, "16:9")
+    assert [tier_label(k) for k in TIER_KEYS] == ["Standard", "Pro", "4K"] and tier_label("8k") == "8k"
