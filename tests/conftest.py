@@ -39,7 +39,7 @@ _CREDENTIALS = ("RUNCOMFY_TOKEN", "RUNCOMFY_API_KEY", "RUNCOMFY_CONFIG_DIR", "RU
 SLOW_MODULES = {
     "test_attack_surface", "test_crash_points", "test_crash_and_interrupt", "test_fuzz_inputs",
     "test_spaces", "test_storyboard", "test_ui_smoke", "test_images_s3", "test_cli_offline",
-    "test_fault_matrix", "test_runcomfy_shapes", "test_end_to_end", "test_logs",
+    "test_fault_matrix", "test_runcomfy_shapes", "test_end_to_end", "test_logs", "test_mcp",
 }
 
 

@@ -148,6 +148,12 @@ EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
     "storyboard_json": ("storyboard", "shot", "json"),
     "run_id": ("run", "storyboard"),
     "job_id": ("job",),
+    # The agents' tools (studio.ui.agent_tools): objects, not JSON text.
+    "request": ("request", "input", "json"),
+    "storyboard": ("storyboard", "shot", "json"),
+    "runcomfy_api_key": API_KEY_ALIASES,
+    "confirm_total_usd": ("confirm",),
+    "limit": ("limit",),
 }
 # The page's fields, by the i18n key Gradio reports as their label (or their plain label).
 LABEL_ALIASES: dict[str, tuple[str, ...]] = {
@@ -595,7 +601,7 @@ class Target:
         """Plausible valid inputs for an endpoint (a fresh owner key unless one is given)."""
         ep = self.endpoint(name)
         fresh = owner or "attack-" + secrets.token_hex(16)
-        prep = self.prepare() if name in ("/export_recipe", "/cancel_job", "/storyboard_status", "/act", "/jobs") else {}
+        prep = self.prepare() if name in ("/export_recipe", "/cancel_job", "/storyboard_status", "/act", "/jobs", "/job_status", "/storyboard_progress") else {}
         by_name: dict[str, Any] = {
             "owner_key": prep.get("owner", fresh) if owner is None else owner,
             "api_key": "",
@@ -607,6 +613,11 @@ class Target:
             "takes": 1,
             "job_id": prep.get("job_id", "missing-job"),
             "run_id": prep.get("run_id", "missing-run"),
+            "request": copy.deepcopy(REQUEST),
+            "storyboard": copy.deepcopy(STORYBOARD),
+            "runcomfy_api_key": "",
+            "confirm_total_usd": "",
+            "limit": 20,
         }
         data: list[Any] = []
         for p in ep.params:
@@ -976,7 +987,7 @@ class LimitCase:
 
     @property
     def param(self) -> str:
-        return {"/run_variants": "values_json", "/quote": "takes"}.get(self.endpoint, "A/B and takes fields")
+        return {"/run_variants": "values_json", "/quote": "takes", "/generate_video": "takes"}.get(self.endpoint, "A/B and takes fields")
 
 
 def _variants(by: str, values: str) -> Callable[[Target, str], list[Any]]:
@@ -1006,6 +1017,10 @@ def _quote(takes: Any) -> Callable[[Target, str], list[Any]]:
     return lambda t, owner: [MODEL, json.dumps(REQUEST), takes]
 
 
+def _generate_video(takes: Any) -> Callable[[Target, str], list[Any]]:
+    return lambda t, owner: [owner, MODEL, dict(REQUEST), takes, "", ""]
+
+
 VALUES_FIELDS = ("values", "variants")
 LIMIT_CASES = (
     # Three tiers exist, so "3 at most" names the limit as well as "2-8" does.
@@ -1031,6 +1046,8 @@ LIMIT_CASES = (
     LimitCase("quote-takes-1e9", "/quote", _quote(1e9), ("takes",)),
     LimitCase("quote-takes-1e9-string", "/quote", _quote("1e9"), ("takes",)),
     LimitCase("quote-takes-9", "/quote", _quote(9), ("takes",)),
+    LimitCase("generate-video-takes-9", "/generate_video", _generate_video(9), ("takes",)),
+    LimitCase("generate-video-takes-1e9", "/generate_video", _generate_video(1e9), ("takes",)),
 )
 
 
@@ -1188,7 +1205,8 @@ BAD_OWNER_KEYS: tuple[tuple[str, Any], ...] = (
     ("NUL", "owner\x00key"),
 )
 OWNER_ENDPOINTS = ("/load", "/generate", "/jobs", "/run_storyboard", "/storyboard_status", "/run_variants",
-                   "/export_recipe", "/submit_request", "/list_jobs", "/cancel_job", "/act")
+                   "/export_recipe", "/submit_request", "/list_jobs", "/cancel_job", "/act",
+                   "/generate_video", "/job_status", "/list_my_videos", "/start_storyboard", "/storyboard_progress")
 
 
 def attack_owner_keys(t: Target, name: str) -> list[Problem]:
@@ -1238,6 +1256,9 @@ def attack_other_owner(t: Target) -> list[Problem]:
         ("/act", [other, "", f"reuse|{prep['job_id']}"]),
         ("/act", [other, "", f"continue|{prep['job_id']}"]),
         ("/act", [other, "", f"promote:pro|{prep['job_id']}"]),
+        ("/job_status", [other, prep["job_id"], ""]),
+        ("/storyboard_progress", [other, prep["run_id"]]),
+        ("/list_my_videos", [other, 100]),
     ]
     problems: list[Problem] = []
     for name, data in calls:
@@ -1364,7 +1385,10 @@ def run_all(t: Target, log: Callable[[str], None] = lambda line: None) -> dict[s
 # The tests
 
 PUBLIC_ENDPOINTS = ("/load", "/generate", "/generate_confirmed", "/jobs", "/storyboard_quote", "/run_storyboard", "/storyboard_status",
-                    "/run_variants", "/export_recipe", "/quote", "/submit_request", "/list_jobs", "/cancel_job", "/act")
+                    "/run_variants", "/export_recipe", "/quote", "/submit_request", "/list_jobs", "/cancel_job", "/act",
+                    # The MCP server's tools (studio.ui.agent_tools), public endpoints too.
+                    "/list_endpoints", "/quote_request", "/validate_request", "/generate_video", "/job_status", "/list_my_videos",
+                    "/plan_storyboard", "/start_storyboard", "/storyboard_progress")
 # The two image flags are page-only events (no server function) that still take the image.
 FILE_ENDPOINTS = ("/generate", "/generate_confirmed", "/open_recipe", "/has_start_image", "/has_end_image")
 

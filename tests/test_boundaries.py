@@ -12,6 +12,8 @@ STUDIO = Path(studio.__file__).parent
 # Only these modules may import each third-party network or UI library.
 ALLOWED = {
     "gradio": lambda rel: rel.parts[0] == "ui",
+    # The MCP library under Gradio's MCP server: only where the studio narrows that server.
+    "mcp": lambda rel: rel.parts[0] == "ui" and rel.name == "mcp_server.py",
     "httpx": lambda rel: rel.parts[0] == "client" and rel.name in ("http.py", "http_public.py"),
     # httpx as shipped: nothing in the studio drives httpcore, sockets or TLS itself.
     "httpcore": lambda rel: False,

@@ -1,6 +1,8 @@
-"""The studio's Gradio queue polls gently while idle (Settings.queue_idle_poll_seconds).
+"""The studio's Gradio queue polls gently while idle (Settings.queue_idle_poll_seconds) and
+does not rebuild a monitoring summary nobody reads after every event.
 
-The CPU it saves is measured by bench/bench_idle_server.py, not here (no timing in tests).
+What it saves is measured by bench/bench_idle_server.py and bench/bench_queue_events.py, not
+here (no timing in tests).
 """
 
 from __future__ import annotations
@@ -17,19 +19,33 @@ def _server(tmp_path, **settings):
     return create_server(studio)
 
 
-def test_gradio_still_has_the_idle_poll_the_studio_sets():
-    """A Gradio upgrade that renames the attribute would silently bring back the 1 ms poll."""
-    assert "sleep_when_free" in queueing.Queue.__init__.__code__.co_names
+def test_gradio_still_has_what_the_studio_tunes():
+    """A Gradio upgrade that renames these would silently bring back the 1 ms poll and the
+    summary rebuilt after every event."""
+    names = queueing.Queue.__init__.__code__.co_names
+    assert {"sleep_when_free", "ANAYLTICS_CACHE_FREQUENCY", "ANALYTICS_MAX_EVENTS"} <= set(names)
+    assert "ANAYLTICS_CACHE_FREQUENCY" in queueing.Queue.compute_analytics_summary.__code__.co_names
 
 
 def test_the_queue_polls_at_the_configured_interval(tmp_path):
     server = _server(tmp_path)
     try:
-        assert server.demo._queue.sleep_when_free == Settings().queue_idle_poll_seconds == 0.01
+        queue = server.demo._queue
+        assert queue.sleep_when_free == Settings().queue_idle_poll_seconds == 0.01
+        assert queue.ANAYLTICS_CACHE_FREQUENCY > 10**12 and queue.ANALYTICS_MAX_EVENTS == 1000
     finally:
         server.close()
     server = _server(tmp_path / "b", queue_idle_poll_seconds=0.2)
     try:
         assert server.demo._queue.sleep_when_free == 0.2
+    finally:
+        server.close()
+
+
+def test_the_monitoring_summary_is_left_as_the_operator_sets_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1")
+    server = _server(tmp_path)
+    try:
+        assert server.demo._queue.ANAYLTICS_CACHE_FREQUENCY == 1
     finally:
         server.close()

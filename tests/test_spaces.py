@@ -66,7 +66,8 @@ def test_readme_header_is_a_gradio_space_on_the_pinned_versions():
     pinned = re.search(r"^gradio==(\S+)\s*$", (ROOT / "requirements-dev.lock").read_text(), re.M)
     assert pinned, "requirements-dev.lock pins gradio"
     assert str(header["sdk_version"]) == pinned.group(1) == "6.31.0"
-    allowed = re.search(r"^gradio([<>=!~][^#\s]*)", (ROOT / "requirements.txt").read_text(), re.M)
+    # gradio[mcp]: the extra serves the MCP server (README, "Agents: the MCP server").
+    allowed = re.search(r"^gradio(?:\[mcp\])?([<>=!~][^#\s]*)", (ROOT / "requirements.txt").read_text(), re.M)
     assert allowed and Version(header["sdk_version"]) in SpecifierSet(allowed.group(1))
     # Quoted: an unquoted 3.10 would be the number 3.1.
     assert header["python_version"] == "3.11" and isinstance(header["python_version"], str)

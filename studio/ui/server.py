@@ -2,8 +2,9 @@
 
 ``create_server()`` connects the studio (live with a token, else offline on the embedded
 simulator), starts the job manager (which reattaches unfinished jobs), builds the Blocks and
-mounts them next to ``/studio/media``. ``serve()`` runs it with uvicorn; ``app.py`` calls it
-(on a Hugging Face Space too: see :mod:`studio.ui.space`).
+mounts them next to ``/studio/media``, with Gradio's MCP server at ``/gradio_api/mcp/`` offering
+the agent tools only (:mod:`studio.ui.mcp_server`). ``serve()`` runs it with uvicorn; ``app.py``
+calls it (on a Hugging Face Space too: see :mod:`studio.ui.space`).
 
 ``/gradio_api/file=`` serves Gradio's uploads and cache and, with the ``space`` image host
 only, the published-images folder (:attr:`Settings.public_images_dir`), which holds nothing but
@@ -104,18 +105,32 @@ def published_images_folder(settings: Settings) -> Path | None:
     return folder
 
 
-def quiet_queue(demo: gr.Blocks, seconds: float) -> None:
-    """Make the (already created) queue of ``demo`` look for new events every ``seconds`` while
-    it is empty (``Settings.queue_idle_poll_seconds``).
+# Gradio keeps this many events for its monitoring summary (10,000 by default).
+_ANALYTICS_EVENTS = 1000
 
-    Gradio polls every millisecond (50 ms on Windows), about 6 % of a core for a studio nobody
-    uses, and has no option for it: this sets its queue's ``sleep_when_free``
-    (bench/bench_idle_server.py measures both). tests/test_server_idle.py fails when a Gradio
-    upgrade renames it.
+
+def quiet_queue(demo: gr.Blocks, seconds: float, env: Mapping[str, str] | None = None) -> None:
+    """Spare the (already created) queue of ``demo`` two costs Gradio has no option for
+    (tests/test_server_idle.py fails when a Gradio upgrade renames what is set here):
+
+    - it looks for new events every millisecond while empty (50 ms on Windows), about 6 % of a
+      core for a studio nobody uses: now every ``seconds`` (``Settings.queue_idle_poll_seconds``;
+      bench/bench_idle_server.py);
+    - after every event it rebuilds its monitoring summary (a pandas frame of up to 10,000 past
+      events), though the studio never turns monitoring on: now never, unless the operator sets
+      ``GRADIO_ANALYTICS_CACHE_FREQUENCY`` (bench/bench_queue_events.py), and 1,000 events kept.
     """
+    env = os.environ if env is None else env
     queue = getattr(demo, "_queue", None)
-    if queue is not None and isinstance(getattr(queue, "sleep_when_free", None), float):
+    if queue is None:
+        return
+    if isinstance(getattr(queue, "sleep_when_free", None), float):
         queue.sleep_when_free = seconds
+    if not getattr(demo, "enable_monitoring", False) and not env.get("GRADIO_ANALYTICS_CACHE_FREQUENCY"):
+        if isinstance(getattr(queue, "ANAYLTICS_CACHE_FREQUENCY", None), int):
+            queue.ANAYLTICS_CACHE_FREQUENCY = 2**62
+        if isinstance(getattr(queue, "ANALYTICS_MAX_EVENTS", None), int):
+            queue.ANALYTICS_MAX_EVENTS = min(queue.ANALYTICS_MAX_EVENTS, _ANALYTICS_EVENTS)
 
 
 def create_server(studio: Studio | None = None, *, queue_size: int = 64) -> StudioServer:
