@@ -29,7 +29,8 @@ def main() -> int:
     env = dict(os.environ, STUDIO_CRASH_POINTS=str(args.points))
     if args.seed is not None:
         env["STUDIO_CRASH_SEED"] = str(args.seed)
-    command = [sys.executable, "-m", "pytest", "tests/test_crash_points.py", "-s", "-q", "-p", "no:cacheprovider"]
+    # One process (-n 0): the four parts share one seed, so the printed seed replays all of them.
+    command = [sys.executable, "-m", "pytest", "tests/test_crash_points.py", "-s", "-q", "-n", "0", "-p", "no:cacheprovider"]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     for line in done.stdout.splitlines():
         if line.startswith(("STUDIO_CRASH_SEED", "point ")) or " kills; " in line or "passed" in line or "failed" in line:

@@ -41,6 +41,8 @@ FFMPEG_TIMEOUT = 300.0
 IMAGE_HOSTS = ("s3", "space", "url", "simulator")
 # AWS SigV4 presigned URLs live at most 7 days; under a minute is too short for a queued job.
 _S3_EXPIRES_RANGE = (60.0, 604800.0)
+# The longest a review link may stay open (days).
+_MAX_SHARE_DAYS = 365.0
 # How long a job of each tier typically runs (seconds, running → done), for the progress bar
 # until the journal has finished jobs of that model to learn from (see studio.jobs.run_times).
 # RunComfy publishes no times; third-party figures: 45-90 s (720p) and 90-200 s (1080p) for a
@@ -146,6 +148,13 @@ def _s3_expires(env: Mapping[str, str], default: float) -> float:
     return value
 
 
+def _share_days(env: Mapping[str, str], default: float) -> float:
+    value = _positive(env, "STUDIO_SHARE_DAYS", default)
+    if value > _MAX_SHARE_DAYS:
+        raise ConfigError(f"STUDIO_SHARE_DAYS: must be above 0 and at most {_MAX_SHARE_DAYS:.0f} days, not {value:g}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the studio talks to and how patiently. Build with :meth:`from_env`."""
@@ -230,6 +239,10 @@ class Settings:
     catalog_ttl_seconds: float = 600.0
     run_times_seconds: float = 30.0
 
+    # A "Share for review" link opens for this many days (STUDIO_SHARE_DAYS; fractions allowed,
+    # at most a year), unless its owner stops sharing first.
+    share_days: float = 7.0
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Settings from the environment (``os.environ`` by default)."""
@@ -274,6 +287,7 @@ class Settings:
             queue_idle_poll_seconds=_poll(env, "STUDIO_QUEUE_IDLE_POLL_SECONDS", cls.queue_idle_poll_seconds),
             catalog_ttl_seconds=_float(env, "STUDIO_CATALOG_TTL_SECONDS", cls.catalog_ttl_seconds),
             run_times_seconds=_float(env, "STUDIO_RUN_TIMES_SECONDS", cls.run_times_seconds),
+            share_days=_share_days(env, cls.share_days),
         )
 
     def evolve(self, **changes: object) -> Settings:

@@ -19,9 +19,16 @@ __all__ = ["start_simulator", "simulator_options_from_env"]
 
 
 def simulator_options_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Phase times of the embedded simulator: ``STUDIO_SIM_QUEUE_SECONDS``, ``STUDIO_SIM_RUN_SECONDS``."""
+    """Phase times of the embedded simulator (``STUDIO_SIM_QUEUE_SECONDS``,
+    ``STUDIO_SIM_RUN_SECONDS``), and ``STUDIO_SIM_IMAGE_FETCH=placeholder`` to render a stand-in
+    for an image URL it cannot fetch (the default, ``required``, fails the job as RunComfy would)."""
     env = os.environ if env is None else env
     options: dict[str, Any] = {}
+    fetch = env.get("STUDIO_SIM_IMAGE_FETCH", "").strip().lower()
+    if fetch:
+        if fetch not in ("placeholder", "required"):
+            raise ConfigError(f"STUDIO_SIM_IMAGE_FETCH: {fetch!r} is not placeholder or required")
+        options["image_fetch"] = fetch
     for name, key in (("STUDIO_SIM_QUEUE_SECONDS", "queue_seconds"), ("STUDIO_SIM_RUN_SECONDS", "run_seconds")):
         raw = env.get(name, "").strip()
         if raw:

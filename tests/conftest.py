@@ -40,6 +40,7 @@ SLOW_MODULES = {
     "test_attack_surface", "test_crash_points", "test_crash_and_interrupt", "test_fuzz_inputs",
     "test_spaces", "test_storyboard", "test_ui_smoke", "test_images_s3", "test_cli_offline",
     "test_fault_matrix", "test_runcomfy_shapes", "test_end_to_end", "test_logs", "test_mcp",
+    "test_code_snippets_run",
 }
 
 

@@ -6,6 +6,10 @@ A module using them declares ``SIM_CONFIG = QUICK``.
 from __future__ import annotations
 
 import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -69,3 +73,28 @@ def submits(server: SimulatorServer) -> int:
 
 def downloads_carried_token(server: SimulatorServer) -> bool:
     return any(e.authorization for e in server.log.entries(op="download"))
+
+
+@contextmanager
+def served(studio: Studio, timeout: float = 30.0) -> Iterator[tuple[str, Any]]:
+    """The browser studio (``create_server(studio)``) under uvicorn in a thread on a free
+    loopback port: its base URL and the server; stopped and closed after."""
+    import uvicorn
+
+    from studio.ui import create_server
+
+    server = create_server(studio)
+    web = uvicorn.Server(uvicorn.Config(server.app, host="127.0.0.1", port=0, log_level="warning", timeout_graceful_shutdown=1))
+    thread = threading.Thread(target=web.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not web.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    try:
+        if not web.started:
+            raise RuntimeError("the studio did not start serving")
+        yield f"http://127.0.0.1:{web.servers[0].sockets[0].getsockname()[1]}", server
+    finally:
+        web.should_exit = True
+        thread.join(10)
+        server.close()

@@ -95,6 +95,7 @@ POLICY_VARIABLES = [
     ("STUDIO_QUEUE_IDLE_POLL_SECONDS", "queue_idle_poll_seconds", "0.05", 0.05, ["0", "-1", "2", "x"]),
     ("STUDIO_CATALOG_TTL_SECONDS", "catalog_ttl_seconds", "60", 60.0, ["-1", "x"]),
     ("STUDIO_RUN_TIMES_SECONDS", "run_times_seconds", "5", 5.0, ["-1", "x"]),
+    ("STUDIO_SHARE_DAYS", "share_days", "0.5", 0.5, ["0", "-1", "366", "inf", "x"]),
 ]
 
 

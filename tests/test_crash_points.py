@@ -18,6 +18,8 @@ of the jobs it accepted (the ones a user pays for):
   dashboard, and it is never resubmitted (SECURITY.md, "An ambiguous submit").
 
 The points are drawn from a seed printed with the results; ``STUDIO_CRASH_SEED=N`` replays a run.
+They run as four tests of five (``part1of4`` …), so the suite's workers can share them; each
+part prints its seed (each worker draws its own) and replays with it.
 """
 
 from __future__ import annotations
@@ -55,7 +57,8 @@ PHASES = ("submit", "polling", "download", "stitching")
 WINDOW = {"submit": SUBMIT_SECONDS + 0.15, "polling": 1.0, "download": 0.9, "stitching": 0.3}
 SEED = int(os.environ.get("STUDIO_CRASH_SEED") or random.SystemRandom().randrange(2**31))
 POINTS = max(20, int(os.environ.get("STUDIO_CRASH_POINTS") or 20))  # bench/crash_points.py asks for more
-LANES = 3  # points run side by side
+LANES = 3  # points of one part run side by side
+PARTS = 4  # the points are split into this many tests (a seed's points, in order)
 
 
 @dataclass
@@ -94,22 +97,26 @@ def slow_simulator():
         yield server
 
 
-def test_twenty_random_sigkills_lose_no_paid_video(slow_simulator, tmp_path):
-    points = crash_points(SEED, POINTS)
-    print(f"\nSTUDIO_CRASH_SEED={SEED} STUDIO_CRASH_POINTS={POINTS}")
+@pytest.mark.parametrize("part", range(PARTS), ids=[f"part{n + 1}of{PARTS}" for n in range(PARTS)])
+def test_twenty_random_sigkills_lose_no_paid_video(slow_simulator, tmp_path, part):
+    """The points in four parts, so the suite's workers share them; each part covers every phase."""
+    size = -(-POINTS // PARTS)
+    points = crash_points(SEED, POINTS)[part * size:(part + 1) * size]
+    print(f"\nSTUDIO_CRASH_SEED={SEED} STUDIO_CRASH_POINTS={POINTS} (part {part + 1} of {PARTS})")
     with ThreadPoolExecutor(LANES) as pool:
         outcomes = list(pool.map(lambda p: _run_point(slow_simulator, tmp_path / p.marker, p), points))
     for point, outcome in zip(points, outcomes, strict=True):
         print(f"{point}: journal at the kill {point.seen or ['(no row yet)']}; {outcome}")
     failed = [f"{p}: {o}" for p, o in zip(points, outcomes, strict=True) if o.startswith("FAILED")]
     assert not failed, f"seed {SEED}:\n" + "\n".join(failed)
-    assert {p.phase for p in points} == set(PHASES) and len(points) == POINTS
-    paid = [j for j in slow_simulator.store.jobs() if "crash-point-" in json.dumps(j.body).lower()]
+    assert {p.phase for p in points} == set(PHASES) and len(points) == size
+    markers = {p.marker for p in points}
+    paid = [j for j in slow_simulator.store.jobs() if any(m in json.dumps(j.body).lower() for m in markers)]
     delivered = sum(1 for o in outcomes if "video" in o)
     orphans = sum(p.orphans for p in points)
     print(f"{len(points)} kills; {len(paid)} paid jobs; {len(paid) - orphans} delivered on disk; {orphans} accepted while "
           f"the submit's answer was in flight (row 'unknown', never resubmitted); seed {SEED}")
-    assert delivered + sum(1 for o in outcomes if o.startswith("unknown")) == POINTS
+    assert delivered + sum(1 for o in outcomes if o.startswith("unknown")) == len(points)
 
 
 def _run_point(server: SimulatorServer, home: Path, point: Point) -> str:

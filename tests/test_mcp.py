@@ -10,15 +10,12 @@ and SSE at /gradio_api/mcp/sse.
 import asyncio
 import json
 import logging
-import threading
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from decimal import Decimal
 
 import httpx
 import pytest
-import uvicorn
 from mcp import ClientSession
 from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
@@ -29,8 +26,9 @@ from studio.domain.payload import request_from_input
 from studio.domain.pricing import quote_request
 from studio.jobs.budget import BudgetLimits
 from studio.jobs.service import Studio
-from studio.ui import create_server
 from studio.ui.agent_tools import TOOL_NAMES
+
+from .studio_support import served
 
 MODEL = "kling/kling-3.0/standard/text-to-video"
 OWNER = "mcp-test-owner-" + "7" * 24
@@ -42,20 +40,8 @@ def studio(tmp_path_factory):
     """A running studio (offline, fast simulator, a $3 cap per owner key): its base URL and server."""
     home = tmp_path_factory.mktemp("home")
     built = Studio.connect(Settings(data_dir=home), offline=True, queue_seconds=0.2, run_seconds=0.3, render=False, budget=BudgetLimits(session_usd=CAP))
-    server = create_server(built)
-    web = uvicorn.Server(uvicorn.Config(server.app, host="127.0.0.1", port=0, log_level="warning", timeout_graceful_shutdown=1))
-    thread = threading.Thread(target=web.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not web.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    port = web.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}", server
-    finally:
-        web.should_exit = True
-        thread.join(10)
-        server.close()
+    with served(built) as running:
+        yield running
 
 
 @asynccontextmanager

@@ -1,37 +1,24 @@
 """The browser studio through Gradio's own client (its programmatic twin), offline."""
 
 import json
-import threading
 import time
 
 import httpx
 import pytest
-import uvicorn
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 
 from studio.config import Settings
 from studio.jobs.service import Studio
-from studio.ui import create_server
+
+from .studio_support import served
 
 
 @pytest.fixture
 def studio_url(tmp_path):
     studio = Studio.connect(Settings(data_dir=tmp_path), offline=True, queue_seconds=0.2, run_seconds=0.3, render=False)
-    server = create_server(studio)
-    config = uvicorn.Config(server.app, host="127.0.0.1", port=0, log_level="warning", timeout_graceful_shutdown=1)
-    web = uvicorn.Server(config)
-    thread = threading.Thread(target=web.run, daemon=True)
-    thread.start()
-    while not web.started:
-        time.sleep(0.02)
-    port = web.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        web.should_exit = True
-        thread.join(10)
-        server.close()
+    with served(studio) as (url, _):
+        yield url
 
 
 def test_every_action_is_named(studio_url):

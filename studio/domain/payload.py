@@ -21,10 +21,12 @@ from studio.domain.schema import default_of, field_for, resolved_duration
 from studio.domain.validation import check_input, validate
 from studio.errors import ValidationError
 
-__all__ = ["resolved_duration", "build_payload", "payload_from_input", "request_from_input"]
+__all__ = ["resolved_duration", "build_payload", "payload_from_input", "request_from_input", "wire_prompt"]
 
 
-def _prompt(request: GenerationRequest, endpoint: Endpoint) -> str:
+def wire_prompt(request: GenerationRequest, endpoint: Endpoint) -> str:
+    """The prompt as sent: the shots numbered into it when it has none of its own (or the
+    endpoint takes no shots), and the identity anchor added on image-to-video when asked."""
     prompt = request.prompt.strip()
     if request.shots and (not prompt or field_for("shots", endpoint) is None):
         prompt = numbered_prompt(request.shots, preamble=prompt)
@@ -47,7 +49,7 @@ def build_payload(
     if problems:
         raise ValidationError(problems)
 
-    body: dict[str, Any] = {"prompt": _prompt(request, endpoint)}
+    body: dict[str, Any] = {"prompt": wire_prompt(request, endpoint)}
 
     def put(concept: str, value: Any) -> None:
         name = field_for(concept, endpoint)

@@ -8,6 +8,7 @@ together and hands each call to the one that owns it:
   (runners per visitor key, the double-submit guard, live progress);
 - :class:`~studio.jobs.storyboard_jobs.StoryboardJobs`: storyboard runs, kept in the journal;
 - :class:`~studio.jobs.gallery_jobs.GalleryJobs`: favourites, deletions, last frames, run times;
+- :class:`~studio.jobs.reviews.ReviewJobs`: review links to finished videos and their answers;
 - the account balance, asked for at most every ``settings.balance_cache_seconds``.
 
 Each browser is an *owner* (a random key kept in that browser); the journal stores only a hash
@@ -28,9 +29,10 @@ from studio.errors import StudioError
 from studio.jobs.cached import Cached
 from studio.jobs.gallery_jobs import GalleryJobs
 from studio.jobs.job_service import JobService, LiveState
-from studio.jobs.journal import JobRecord
+from studio.jobs.journal import JobRecord, ShareLink
 from studio.jobs.owners import owner_id
 from studio.jobs.publisher import Publisher
+from studio.jobs.reviews import LinkState, ReviewJobs
 from studio.jobs.service import Studio
 from studio.jobs.storyboard_jobs import StoryboardJobs
 from studio.jobs.worker import Worker
@@ -49,6 +51,7 @@ class JobManager:
         self.job_service = JobService(studio, self.worker, self.publisher, allow_operator_token=allow_operator_token)
         self.stories = StoryboardJobs(studio, self.worker, self.job_service, self.publisher)
         self.gallery = GalleryJobs(studio, self.job_service)
+        self.reviews = ReviewJobs(studio, self.job_service)
         self.balance_cache: Cached[Decimal | None] = Cached(self.settings.balance_cache_seconds)
 
     @property
@@ -172,3 +175,24 @@ class JobManager:
     def typical_run_seconds(self) -> dict[str, float]:
         """Model id → the typical run time progress bars measure against (see GalleryJobs)."""
         return self.gallery.typical_run_seconds()
+
+    # -- review links (ReviewJobs) ------------------------------------------------------
+    def share_video(self, owner_key: str, job_id: str) -> ShareLink:
+        """A review link to one of this browser's finished videos (the open one, else a new one)."""
+        return self.reviews.share(owner_key, job_id)
+
+    def stop_sharing(self, owner_key: str, job_id: str) -> int:
+        """Revoke the open review links of one of this browser's videos; how many there were."""
+        return self.reviews.stop_sharing(owner_key, job_id)
+
+    def shares(self, owner_key: str) -> dict[str, ShareLink]:
+        """This browser's shared videos: job id → its latest review link (with any answer)."""
+        return self.reviews.links(owner_key)
+
+    def open_share(self, share_id: str) -> LinkState:
+        """What a review link leads to (for whoever holds it): the video while it is open, or why not."""
+        return self.reviews.open(share_id)
+
+    def review(self, share_id: str, verdict: str, comment: object) -> ShareLink:
+        """Keep a reviewer's answer ("approved" or "changes", with a comment) on an open link."""
+        return self.reviews.review(share_id, verdict, comment)

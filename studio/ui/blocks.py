@@ -29,6 +29,7 @@ from studio.ui import words
 from studio.ui.agent_tools import register_tools
 from studio.ui.api import register_api
 from studio.ui.choices import ASPECT_RATIOS, BLANK, FITS
+from studio.ui.code_view import build_code_panel
 from studio.ui.gallery_panel import build_gallery_filters
 from studio.ui.guard import StudioBlocks
 from studio.ui.i18n import I18N, bilingual
@@ -138,6 +139,7 @@ class Page:
     gallery: Any
     action: Any
     action_go: Any
+    code: list[Any]  # "Copy as code" (studio.ui.code_view), written by the price event
 
     @property
     def views(self) -> list[Any]:
@@ -159,6 +161,7 @@ def _results_column(h: Any) -> dict[str, Any]:
     generate = gr.Button(I18N("generate"), variant="primary", elem_id="generate", interactive=False)
     reason = gr.HTML(elem_id="generate-reason")
     notice = gr.Markdown(elem_id="notice")
+    code = build_code_panel()  # "Copy as code" (studio.ui.code_view)
     spend = gr.Markdown(elem_id="spend")
     with gr.Accordion(I18N("settings"), open=False, visible=h.live):
         key_box = gr.Textbox(label=I18N("api_key"), type="password", elem_id="api-key")
@@ -170,7 +173,7 @@ def _results_column(h: Any) -> dict[str, Any]:
     return {
         "cost": cost, "confirm_box": confirm_box, "confirm_text": confirm_text, "confirm_yes": confirm_yes, "confirm_no": confirm_no,
         "confirm_token": confirm_token, "generate": generate, "reason": reason, "notice": notice, "spend": spend, "key_box": key_box,
-        "jobs": jobs, "gallery": gallery,
+        "jobs": jobs, "gallery": gallery, "code": code,
     }
 
 
@@ -212,9 +215,9 @@ def _wire_price(h: Any, p: Page, form_inputs: set[Any], has_images: list[Any]) -
     for name, image, has in zip(("start", "end"), (c["start_image"], c["end_image"]), has_images, strict=True):
         image.change(None, image, has, js="(image) => Boolean(image)", queue=False, api_name=f"has_{name}_image", **QUIET)
     price_inputs = (form_inputs - {c["start_image"], c["end_image"]}) | set(has_images)
-    price_outputs = [p.cost, p.generate, p.reason]
+    price_outputs = [p.cost, p.generate, p.reason, *p.code]
     watched = [comp for comp in price_inputs if comp not in (p.owner, p.api_key)]
-    gr.on([comp.change for comp in watched], h.price, price_inputs, price_outputs, trigger_mode="always_last", queue=False, **QUIET)
+    gr.on([comp.change for comp in watched], h.priced, price_inputs, price_outputs, trigger_mode="always_last", queue=False, **QUIET)
     return price_inputs, price_outputs
 
 
@@ -269,7 +272,7 @@ def _wire_load(demo: gr.Blocks, h: Any, p: Page, price: tuple[set[Any], list[Any
     """The page's load: this browser's session, jobs, gallery and banner; then the price and the schema."""
     (price_inputs, price_outputs), (schema_inputs, schema_outputs) = price, schema
     demo.load(h.on_load, [p.owner, p.api_key, p.gallery_version], [p.owner, p.key_box, *p.views, p.banner], api_name="load").then(
-        h.price, price_inputs, price_outputs, **QUIET
+        h.priced, price_inputs, price_outputs, **QUIET
     )
     demo.load(h.on_schema, schema_inputs, schema_outputs, **QUIET)
 

@@ -6,7 +6,9 @@ Rendering is pure (no Gradio, no I/O). Each card carries what the page's filter 
 lower-cased). A finished storyboard is one film card with its clips listed inside; its clip
 jobs get no card of their own. Buttons carry ``data-action`` and ``data-job`` (see
 :mod:`studio.ui.actions`); Delete also carries ``data-confirm``, the question the page asks
-first. :func:`gallery_action` carries out "favourite" and "delete" through the job manager.
+first. :func:`gallery_action` carries out "favourite" and "delete" through the job manager, and
+"share" / "unshare" (review links, :mod:`studio.ui.review_links`, whose share box a finished
+video's card shows once it was shared; before, its "Share for review" button).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from studio.domain.pricing import format_usd, quote_request
 from studio.domain.vocabulary import parse_request
 from studio.errors import Problem, ValidationError
 from studio.jobs.budget import drift
-from studio.jobs.journal import JobRecord
+from studio.jobs.journal import JobRecord, ShareLink
 from studio.ui.card_text import (
     esc,
     price_words,
@@ -33,6 +35,7 @@ from studio.ui.card_text import (
 )
 from studio.ui.choices import TIER_KEYS, UPGRADE_TIERS, tier_label
 from studio.ui.i18n import t
+from studio.ui.review_links import share_action, share_button
 
 __all__ = ["StoryFilm", "gallery", "gallery_action", "gallery_version", "promotions", "shown_videos", "story_films"]
 
@@ -96,10 +99,15 @@ def shown_videos(records: Sequence[JobRecord], films: Sequence[StoryFilm] = ()) 
     ]
 
 
-def gallery_version(records: Sequence[JobRecord], films: Sequence[StoryFilm] = (), *, live: bool = True, lang: str = "en") -> str:
+def gallery_version(
+    records: Sequence[JobRecord], films: Sequence[StoryFilm] = (), *, live: bool = True, lang: str = "en", shares: Mapping[str, str] | None = None
+) -> str:
     """A short fingerprint of what :func:`gallery` would show: it changes when a video arrives
-    or is deleted, a favourite is toggled or a film is finished, so the page re-renders then only."""
-    parts = [f"{r.job_id}:{int(bool(r.meta.get('favourite')))}" for r in shown_videos(records, films)]
+    or is deleted, a favourite is toggled, a film is finished or a share box changes (a link
+    made, stopped or expired, a reviewer's answer), so the page re-renders then only."""
+    shown = shown_videos(records, films)
+    parts = [f"{r.job_id}:{int(bool(r.meta.get('favourite')))}" for r in shown]
+    parts += [f"share:{r.job_id}:{hashlib.sha256(shares[r.job_id].encode()).hexdigest()[:16]}" for r in shown if shares and r.job_id in shares]
     parts += [f"film:{f.run_id}:{len(f.clips)}" for f in films]
     parts += [f"live:{int(live)}", f"lang:{lang}"]
     return "g-" + hashlib.sha256("|".join(sorted(parts)).encode()).hexdigest()[:24]
@@ -152,7 +160,7 @@ def _search_text(*texts: str) -> str:
     return esc(" ".join(texts).lower())
 
 
-def _video_card(record: JobRecord, rank: int, media_url: MediaUrl, lang: str, live: bool, rates: Rates | None) -> str:
+def _video_card(record: JobRecord, rank: int, media_url: MediaUrl, lang: str, live: bool, rates: Rates | None, share: str | None) -> str:
     job = esc(record.job_id)
     url = esc(media_url(record))
     ep = find_endpoint(record.model_id)
@@ -183,7 +191,8 @@ def _video_card(record: JobRecord, rank: int, media_url: MediaUrl, lang: str, li
         f'<button class="job-action" data-action="continue" data-job="{job}">{esc(t("continue", lang))}</button>'
         f"{promote}"
         f'<button class="job-action" data-action="delete" data-job="{job}" data-confirm="{confirm}">{esc(t("delete", lang))}</button>'
-        f"</div></div>"
+        f'{"" if share else share_button(record.job_id, lang)}'
+        f"</div>{share or ''}</div>"
     )
 
 
@@ -225,18 +234,20 @@ def gallery(
     live: bool = True,
     films: Sequence[StoryFilm] = (),
     rates: Rates | None = None,
+    shares: Mapping[str, str] | None = None,
 ) -> str:
     """Finished videos and storyboard films, newest first, each playable inline with its actions.
 
     ``records`` may hold any of the browser's jobs: only those :func:`shown_videos` keeps get a
-    card. The cards are written oldest first and ordered newest-first by CSS, so a new video only
+    card. ``shares`` maps a job id to its card's share box (:func:`~studio.ui.review_links.share_boxes`);
+    a video without one gets the "Share for review" button. The cards are written oldest first and ordered newest-first by CSS, so a new video only
     appends a node: the page's diff leaves the players already there (and playing) alone.
     """
     entries: list[tuple[float, str, Any]] = [(r.created_at, "video", r) for r in shown_videos(records, films)]
     entries += [(f.finished_at, "film", f) for f in films]
     entries.sort(key=lambda e: e[0])
     cards = [
-        _video_card(item, rank, media_url, lang, live, rates) if kind == "video" else _film_card(item, rank, media_url, lang, live)
+        _video_card(item, rank, media_url, lang, live, rates, (shares or {}).get(item.job_id)) if kind == "video" else _film_card(item, rank, media_url, lang, live)
         for rank, (_, kind, item) in enumerate(entries)
     ]
     if not cards:
@@ -248,11 +259,15 @@ class _Manager(Protocol):
     def job(self, owner_key: str, job_id: str) -> JobRecord | None: ...
     def set_favourite(self, owner_key: str, job_id: str, on: bool) -> str: ...
     def delete_video(self, owner_key: str, job_id: str) -> str: ...
+    def shares(self, owner_key: str) -> dict[str, ShareLink]: ...
+    def share_video(self, owner_key: str, job_id: str) -> ShareLink: ...
+    def stop_sharing(self, owner_key: str, job_id: str) -> int: ...
 
 
 def gallery_action(manager: _Manager, owner_key: str, action: str, job_id: str, lang: str = "en") -> str | None:
-    """Carry out a gallery button's "favourite" (a toggle) or "delete"; the notice to show, or
-    None for any other action. Another browser's job raises ValidationError naming "job"."""
+    """Carry out a gallery button's "favourite" (a toggle), "delete", "share" or "unshare"; the
+    notice to show, or None for any other action. Another browser's job raises ValidationError
+    naming "job"."""
     if action == "favourite":
         record = manager.job(owner_key, job_id)
         if record is None:
@@ -263,4 +278,4 @@ def gallery_action(manager: _Manager, owner_key: str, action: str, job_id: str, 
     if action == "delete":
         manager.delete_video(owner_key, job_id)
         return t("deleted", lang)
-    return None
+    return share_action(manager, owner_key, action, job_id, lang)

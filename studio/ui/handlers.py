@@ -36,6 +36,7 @@ from studio.jobs.manager import JobManager
 from studio.ui import translate, words
 from studio.ui.choices import ASPECT_RATIOS, BLANK, FITS, MODE_KEYS, PROMPT_MODES, TIER_KEYS, clip_seconds
 from studio.ui.click import ClickHandlers, request_lang
+from studio.ui.code_view import CodeHandlers
 from studio.ui.gallery_view import gallery as render_gallery
 from studio.ui.gallery_view import gallery_action, gallery_version, story_films
 from studio.ui.guard import is_upload
@@ -44,6 +45,7 @@ from studio.ui.lang import current_lang
 from studio.ui.media import MediaSigner
 from studio.ui.messages import friendly, plain, refusing
 from studio.ui.present import job_cards, spend_text
+from studio.ui.review_links import share_boxes
 from studio.ui.shots import ShotBuilder, duration_bar, rows_from_values
 from studio.ui.space import storage_warning
 
@@ -85,7 +87,7 @@ def _upload(value: Any, field: str) -> Path | None:
     return path
 
 
-class Handlers(ClickHandlers):
+class Handlers(ClickHandlers, CodeHandlers):
     """The studio's handlers, bound to one JobManager and one media signer."""
 
     def __init__(self, manager: JobManager, signer: MediaSigner, *, browser_secret: str | None = None) -> None:
@@ -200,12 +202,13 @@ class Handlers(ClickHandlers):
         records = [r for r, _ in items]
         runs = [r for r in self.manager.storyboard_runs(owner_key) if r.get("file")] if owner_key else []
         films = story_films(runs, records, lambda run: f"/studio/story/{run['run_id']}?sig={self.signer.signature(run['run_id'], run['owner'])}")
-        new_version = gallery_version(records, films, live=self.live, lang=lang)
+        shares = share_boxes(self.manager, self.signer, owner_key, lang)  # review links (studio.ui.review_links)
+        new_version = gallery_version(records, films, live=self.live, lang=lang, shares=shares)
         c = self.c
         views: dict[Any, Any] = {}
         if new_version != version or not version:  # else the gallery is left as it is
             rates = self.manager.live_endpoint if self.live else None
-            views[c["gallery"]] = render_gallery(records, self.signer.url, lang, live=self.live, films=films, rates=rates)
+            views[c["gallery"]] = render_gallery(records, self.signer.url, lang, live=self.live, films=films, rates=rates, shares=shares)
         running = any((state.stage if state else r.status) == "running" for r, state in items)
         typical = self.manager.typical_run_seconds() if running else None
         budget = self.manager.studio.budget

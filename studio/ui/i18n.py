@@ -13,7 +13,9 @@ from collections.abc import Callable, Mapping
 import gradio as gr
 from gradio.i18n import I18nData
 
+from studio.ui.code_words import CODE_TEXT
 from studio.ui.lang import current_lang
+from studio.ui.review_words import REVIEW_TEXT
 
 __all__ = ["I18N", "TEXT", "bilingual", "current_lang", "language_of", "t"]
 
@@ -228,7 +230,7 @@ _MORE: dict[str, tuple[str, str]] = {
     ),
 }
 
-TEXT = {**TEXT, **_MORE}
+TEXT = {**TEXT, **_MORE, **REVIEW_TEXT, **CODE_TEXT}  # "Share for review" (studio.ui.review_words), "Copy as code" (code_words)
 
 # The sample prompts' and platform presets' names (assets/starters.json) in Chinese, by English name.
 NAMES_ZH: Mapping[str, str] = {

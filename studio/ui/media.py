@@ -47,6 +47,11 @@ class MediaSigner:
     def check(self, job_id: str, owner: str, sig: str) -> bool:
         return hmac.compare_digest(self.signature(job_id, owner), sig)
 
+    def derived_key(self, purpose: str) -> bytes:
+        """A key for another kind of link (review links), derived from this secret: a signature
+        made for one purpose never passes for another, and no second secret needs keeping."""
+        return hmac.new(self._key, f"kling-studio-derived:{purpose}".encode(), sha256).digest()
+
 
 def media_route(journal: Journal, signer: MediaSigner) -> Route:
     """The Starlette route that serves a job's video to whoever holds its signed URL."""

@@ -39,6 +39,8 @@ from studio.ui.limits import BodyLimit
 from studio.ui.mcp_server import mcp_wanted, narrow_mcp
 from studio.ui.media import MediaSigner, media_route, recipe_route, story_route
 from studio.ui.page_js import PAGE_HEAD
+from studio.ui.review_links import SHARE_HEAD
+from studio.ui.review_routes import review_routes
 from studio.ui.space import listen_address
 
 __all__ = ["StudioServer", "create_server", "serve", "CSS_PATH", "lend_operator_token", "published_images_folder"]
@@ -154,12 +156,13 @@ def create_server(studio: Studio | None = None, *, queue_size: int = 64) -> Stud
     app.router.routes.append(media_route(studio.journal, signer))
     app.router.routes.append(story_route(studio.journal, signer))
     app.router.routes.append(recipe_route(studio.journal, signer))
+    app.router.routes.extend(review_routes(manager, signer))  # "Share for review" (studio.ui.review_routes)
     app = gr.mount_gradio_app(
         app,
         demo,
         path="/",
         css=CSS_PATH.read_text(encoding="utf-8"),
-        head=ACTION_HEAD + PAGE_HEAD,
+        head=ACTION_HEAD + PAGE_HEAD + SHARE_HEAD,
         i18n=I18N,
         max_file_size="25mb",
         # Only the published images (the `space` host), never the rest of the data folder.

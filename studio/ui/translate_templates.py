@@ -102,6 +102,8 @@ TEMPLATES: list[tuple[str, str]] = [
     ("this exact clip was submitted a moment ago; it is in your jobs", "刚刚已提交过完全相同的片段；它在你的任务列表中"),
     ("this video is not in this browser, or not on disk any more", "这个视频不在本浏览器中，或已不在磁盘上"),
     ("no such job in this browser", "本浏览器中没有这个任务"),
+    ("no such video in this browser", "本浏览器中没有这个视频"),
+    ("only a finished video that is still in the gallery can be shared", "只有仍在作品库中的已完成视频才能分享"),
     ("no such job in this session", "本会话中没有这个任务"),
     ("no such storyboard in this session", "本会话中没有这个分镜脚本"),
     ("{value} is not one of {choices}", "{value} 不是 {choices} 之一"),

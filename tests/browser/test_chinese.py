@@ -31,8 +31,9 @@ ALLOWED = {
     "1080p", "3840x2160", "reels", "tiktok", "youtube",
 }
 UNIT = re.compile(r"[\d.]+(?:s|p|k|px|kb|mb|x\d+)")  # 5s, 1080p, 4K, 3840x2160
-# Gradio's own chrome, left to Gradio (its footer: "Use via API · Built with Gradio · Settings").
-EXCLUDED = ["footer", ".footer", "#footer"]
+# Gradio's own chrome, left to Gradio (its footer: "Use via API · Built with Gradio · Settings"),
+# and code: the "Copy as code" boxes (CodeMirror editors) hold commands, whose words are code.
+EXCLUDED = ["footer", ".footer", "#footer", ".cm-editor"]
 # English that Gradio 6.31 hard-codes inside its components (no translation key, so an app
 # cannot translate it): (where it is, what it says). The toast's title is its type ("Error"),
 # whatever title the app gives; "common.complete" is a key Gradio's own locales lack.
@@ -41,6 +42,7 @@ GRADIO_CHROME = [
     (r"@aria-label$", r"Reset to default value|Click to upload or drop files|Upload file|Paste from clipboard|Close"),
     (r"span\.toast-title", r"Error|Warning|Info"),
     (r"sr-only", r"common\.\w+"),
+    (r"#code-[\w-]+ button[^@]*@(aria-label|title)$", r"Copy"),  # gr.Code's copy button
 ]
 
 COLLECT_JS = """

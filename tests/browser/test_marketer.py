@@ -359,10 +359,15 @@ SETTLED_JS = """
 """
 
 
-def test_the_figure_equals_the_server_quote_on_200_random_forms(studio, open_page):
+FORM_PARTS = 4  # 200 forms as four walks of 50, so the suite's workers share them
+
+
+@pytest.mark.parametrize("part", range(FORM_PARTS), ids=[f"forms{50 * n + 1}-{50 * (n + 1)}" for n in range(FORM_PARTS)])
+def test_the_figure_equals_the_server_quote_on_200_random_forms(studio, open_page, part):
     """A seeded random walk over tier, A/B tiers, A/B prompt, takes, clip length and audio
     (1-3 changes a step); after each step the page settles on the sum of the server's quotes
-    (``/quote``) for the jobs Generate would send, or on "—" over 8 jobs a click."""
+    (``/quote``) for the jobs Generate would send, or on "—" over 8 jobs a click. Four walks
+    of 50 forms (seeds 14-17), each in its own page."""
     from gradio_client import Client  # type: ignore[import-untyped]
 
     client = Client(studio.url + "/", verbose=False)
@@ -380,7 +385,7 @@ def test_the_figure_equals_the_server_quote_on_200_random_forms(studio, open_pag
     page.fill("#prompt textarea", "wide shot, a red lighthouse")
     open_advanced(page)
     form: dict[str, Any] = {"tier": "standard", "compare": set(), "alt": "", "takes": 1, "duration": 5, "audio": False}
-    rng = random.Random(14)
+    rng = random.Random(14 + part)
 
     def change(name: str) -> dict[str, Any]:
         if name == "tier":
@@ -403,7 +408,7 @@ def test_the_figure_equals_the_server_quote_on_200_random_forms(studio, open_pag
         return {"kind": "check", "sel": "#audio input[type=checkbox]", "on": form["audio"]}
 
     checked = {"priced": 0, "refused": 0}
-    for step in range(200):
+    for step in range(200 // FORM_PARTS):
         ops = [change(name) for name in rng.sample(["tier", "compare", "alt", "takes", "duration", "audio"], rng.randint(1, 3))]
         page.evaluate(APPLY_JS, ops)
         tiers = list(dict.fromkeys([form["tier"], *sorted(form["compare"], key=TIER_KEYS.index)]))
@@ -422,10 +427,10 @@ def test_the_figure_equals_the_server_quote_on_200_random_forms(studio, open_pag
             box = page.locator("#cost .cost-box").first
             shown = {**form, "compare": sorted(form["compare"])}
             pytest.fail(
-                f"form {step} {shown} ({jobs} jobs): the page shows {figure_text(page)!r} for "
+                f"form {50 * part + step + 1} {shown} ({jobs} jobs): the page shows {figure_text(page)!r} for "
                 f"{box.get_attribute('data-jobs')} jobs; the server's quote is {want!r} for {count} jobs"
             )
-    assert checked["priced"] >= 120 and checked["refused"] >= 5, checked
+    assert checked["priced"] >= 25 and checked["refused"] >= 5, checked
 
 
 # -- 3. clip length: no price for a length that cannot be sent --------------------------------

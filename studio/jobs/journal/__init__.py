@@ -19,7 +19,7 @@ from typing import Any
 
 from studio.domain.job_status import FINISHED, UNFINISHED, JobStatus
 
-__all__ = ["JobRecord", "StoryRun", "Journal", "open_journal"]
+__all__ = ["JobRecord", "StoryRun", "ShareLink", "Journal", "open_journal"]
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,27 @@ class StoryRun:
     finished_at: float | None = None
 
 
+@dataclass(frozen=True)
+class ShareLink:
+    """A "Share for review" link to one finished video, and the reviewer's latest answer.
+
+    ``share_id`` is random (the link's unguessable part); ``owner`` is the owner's hash, as in
+    :class:`JobRecord`. The link is open until ``expires_at`` unless ``revoked_at`` is set;
+    ``verdict`` ("approved" or "changes"), ``comment`` and ``reviewed_at`` hold the reviewer's
+    latest answer (a new answer replaces the one before).
+    """
+
+    share_id: str
+    job_id: str
+    owner: str
+    created_at: float
+    expires_at: float
+    revoked_at: float | None = None
+    verdict: str | None = None
+    comment: str = ""
+    reviewed_at: float | None = None
+
+
 class Journal(ABC):
     """Durable job storage. Each write is committed before the method returns."""
 
@@ -138,6 +159,21 @@ class Journal(ABC):
     @abstractmethod
     def stories(self, *, owner: str | None = None, done: bool | None = None, limit: int = 200) -> list[StoryRun]:
         """Storyboard runs, most recently started first, filtered by owner and ``done`` when given."""
+
+    @abstractmethod
+    def add_share(self, link: ShareLink) -> ShareLink:
+        """Write a new review link."""
+
+    @abstractmethod
+    def update_share(self, share_id: str, **fields: Any) -> ShareLink:
+        """Change some fields of a review link (KeyError when there is none)."""
+
+    @abstractmethod
+    def share(self, share_id: str) -> ShareLink | None: ...
+
+    @abstractmethod
+    def shares(self, *, owner: str | None = None, job_id: str | None = None, limit: int = 500) -> list[ShareLink]:
+        """Review links, newest (last made) first, filtered by owner and job when given."""
 
     def unfinished(self) -> list[JobRecord]:
         """Submitted jobs without a final state: the ones to reattach after a restart."""

@@ -1,6 +1,7 @@
 """The SQLite journal backend: one file, WAL, ``synchronous=FULL``, numbered migrations.
 
-Tables: ``jobs`` (one row per job) and ``storyboards`` (one row per browser storyboard run).
+Tables: ``jobs`` (one row per job), ``storyboards`` (one row per browser storyboard run) and
+``shares`` (one row per review link, with the reviewer's latest answer).
 Migrations are append-only functions ``m001_…``, ``m002_…``; applied names are recorded in
 ``_migrations``. Safe to share between threads (one connection behind a lock).
 """
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.domain.job_status import JobStatus
-from studio.jobs.journal import JobRecord, Journal, StoryRun
+from studio.jobs.journal import JobRecord, Journal, ShareLink, StoryRun
 
 __all__ = ["SqliteJournal", "MIGRATIONS"]
 
@@ -83,9 +84,30 @@ def m002_storyboards(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX storyboards_owner ON storyboards(owner, started_at)")
 
 
+@migration
+def m003_shares(db: sqlite3.Connection) -> None:
+    db.execute(
+        """CREATE TABLE shares (
+            share_id TEXT PRIMARY KEY,
+            job_id TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            revoked_at REAL,
+            verdict TEXT,
+            comment TEXT NOT NULL DEFAULT '',
+            reviewed_at REAL
+        )"""
+    )
+    db.execute("CREATE INDEX shares_owner ON shares(owner, created_at)")
+    db.execute("CREATE INDEX shares_job ON shares(job_id)")
+
+
 _JSON_FIELDS = {"request", "payload", "output_urls", "files", "meta"}
 _COLUMNS = [f.name for f in fields(JobRecord)]
 _STORY_COLUMNS = [f.name for f in fields(StoryRun)]
+_SHARE_COLUMNS = [f.name for f in fields(ShareLink)]
+_ADD_SHARE = f"INSERT INTO shares ({', '.join(_SHARE_COLUMNS)}) VALUES ({', '.join(':' + c for c in _SHARE_COLUMNS)})"
 _SAVE_STORY = f"INSERT OR REPLACE INTO storyboards ({', '.join(_STORY_COLUMNS)}) VALUES ({', '.join(':' + c for c in _STORY_COLUMNS)})"
 
 
@@ -262,6 +284,35 @@ class SqliteJournal(Journal):
         with self._lock:
             rows = self._db.execute(sql, (*args, limit)).fetchall()
         return [_row_to_story(r) for r in rows]
+
+    def add_share(self, link: ShareLink) -> ShareLink:
+        with self._lock:
+            self._db.execute(_ADD_SHARE, {name: getattr(link, name) for name in _SHARE_COLUMNS})
+        return link
+
+    def update_share(self, share_id: str, **changes: Any) -> ShareLink:
+        if not changes or set(changes) - set(_SHARE_COLUMNS) or "share_id" in changes:
+            raise ValueError(f"cannot update {sorted(changes)}")
+        assignments = ", ".join(f"{k} = ?" for k in changes)
+        with self._lock:
+            cursor = self._db.execute(f"UPDATE shares SET {assignments} WHERE share_id = ?", (*changes.values(), share_id))
+        found = self.share(share_id)
+        if cursor.rowcount != 1 or found is None:
+            raise KeyError(share_id)
+        return found
+
+    def share(self, share_id: str) -> ShareLink | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM shares WHERE share_id = ?", (share_id,)).fetchone()
+        return ShareLink(**{name: row[name] for name in _SHARE_COLUMNS}) if row else None
+
+    def shares(self, *, owner: str | None = None, job_id: str | None = None, limit: int = 500) -> list[ShareLink]:
+        where = [f"{name} = ?" for name, value in (("owner", owner), ("job_id", job_id)) if value is not None]
+        args = [value for value in (owner, job_id) if value is not None]
+        sql = "SELECT * FROM shares" + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY rowid DESC LIMIT ?"
+        with self._lock:
+            rows = self._db.execute(sql, (*args, limit)).fetchall()
+        return [ShareLink(**{name: r[name] for name in _SHARE_COLUMNS}) for r in rows]
 
     def close(self) -> None:
         with self._lock:
