@@ -111,9 +111,11 @@ def rss_mb(pid: int) -> float:
 
 
 @contextmanager
-def studio_server(tmp: Path, queue_seconds: float = 0.5, run_seconds: float = 1.5) -> Iterator[Served]:
-    """``python app.py`` offline, simulator phases as given."""
-    sim = {"STUDIO_SIM_QUEUE_SECONDS": str(queue_seconds), "STUDIO_SIM_RUN_SECONDS": str(run_seconds)}
+def studio_server(
+    tmp: Path, queue_seconds: float = 0.5, run_seconds: float = 1.5, env: dict[str, str] | None = None
+) -> Iterator[Served]:
+    """``python app.py`` offline, simulator phases as given, with ``env`` added to its environment."""
+    sim = {"STUDIO_SIM_QUEUE_SECONDS": str(queue_seconds), "STUDIO_SIM_RUN_SECONDS": str(run_seconds), **(env or {})}
     app = StudioApp(tmp / "studio-home", sim).start()
     try:
         assert app.proc is not None

@@ -19,8 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._idle_servers import bare_server, cpu_seconds
-from tests.browser.conftest import StudioApp
+from bench._idle_servers import bare_server, cpu_seconds, studio_server
 
 POLLS = {"studio, Gradio's 1 ms poll": "0.001", "studio, 10 ms poll (default)": "0.01"}
 
@@ -33,11 +32,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-idle-server-") as tmp, ExitStack() as stack:
         pids: dict[str, int] = {}
         for n, (name, poll) in enumerate(POLLS.items()):
-            sim = {"STUDIO_SIM_QUEUE_SECONDS": "0.5", "STUDIO_SIM_RUN_SECONDS": "1.5", "STUDIO_QUEUE_IDLE_POLL_SECONDS": poll}
-            app = StudioApp(Path(tmp) / f"studio-{n}" / "studio-home", sim).start()
-            stack.callback(app.stop)
-            assert app.proc is not None
-            pids[name] = app.proc.pid
+            served = studio_server(Path(tmp) / f"studio-{n}", env={"STUDIO_QUEUE_IDLE_POLL_SECONDS": poll})
+            pids[name] = stack.enter_context(served).pid
         pids["bare Gradio (1 ms poll)"] = stack.enter_context(bare_server(Path(tmp) / "bare")).pid
         time.sleep(args.settle)
         before = {name: cpu_seconds(pid) for name, pid in pids.items()}

@@ -23,8 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._idle_servers import cpu_seconds
-from tests.browser.conftest import StudioApp
+from bench._idle_servers import cpu_seconds, studio_server
 
 APPS = {"Gradio's default (summary after every event)": "1", "studio (summary never rebuilt)": ""}
 REQUEST = json.dumps({"prompt": "wide shot, a red lighthouse at dusk", "duration": 5})
@@ -40,13 +39,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-queue-events-") as tmp, ExitStack() as stack:
         clients, pids = {}, {}
         for n, (name, frequency) in enumerate(APPS.items()):
-            env = {"STUDIO_SIM_QUEUE_SECONDS": "0.5", "STUDIO_SIM_RUN_SECONDS": "1.5"}
-            if frequency:
-                env["GRADIO_ANALYTICS_CACHE_FREQUENCY"] = frequency
-            app = StudioApp(Path(tmp) / f"studio-{n}" / "studio-home", env).start()  # extra variables go last
-            stack.callback(app.stop)
-            assert app.proc is not None
-            clients[name], pids[name] = Client(app.url + "/", verbose=False), app.proc.pid
+            env = {"GRADIO_ANALYTICS_CACHE_FREQUENCY": frequency} if frequency else {}
+            served = stack.enter_context(studio_server(Path(tmp) / f"studio-{n}", env=env))
+            clients[name], pids[name] = Client(served.url + "/", verbose=False), served.pid
         times: dict[str, list[float]] = {name: [] for name in APPS}
         cpu: dict[str, list[float]] = {name: [cpu_seconds(pids[name])] for name in APPS}
         for i in range(args.events):

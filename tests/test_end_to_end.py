@@ -103,47 +103,47 @@ async def test_cancel_while_running_says_not_cancellable(sim, tmp_path):
         await studio.aclose()
 
 
-async def test_a_download_killed_after_its_rename_keeps_that_file_and_fetches_no_copy(sim, tmp_path):
-    """The window between the file's rename into place and the journal hearing of it: a resume
-    finds the name it reserved before the download already complete and keeps it."""
+async def _one_video(sim, tmp_path):
+    """A 3 s Standard clip, submitted, followed and downloaded by a studio that then stops."""
     ep = find_endpoint("kling/kling-3.0/standard/text-to-video")
     first = studio_for(sim, tmp_path)
     try:
-        record = await first.runner.follow(await first.runner.submit(ep, request_from_input({"prompt": "x", "duration": 3}, ep)))
+        return await first.runner.follow(await first.runner.submit(ep, request_from_input({"prompt": "x", "duration": 3}, ep)))
     finally:
         await first.aclose()
-    [file] = record.files
-    assert record.meta["download_names"] == {"0": Path(file).name}
-    fetched = len(sim.log.entries(op="download"))
+
+
+async def _resume_as_downloading(sim, tmp_path, record):
+    """A new studio finds ``record`` still "downloading" with no file recorded, and resumes it."""
     second = studio_for(sim, tmp_path)
     try:
-        # As if killed just after the rename: the file is there, the journal still says "downloading".
         second.journal.update(record.job_id, status="downloading", files=(), finished_at=None)
         [result] = await second.runner.resume()
     finally:
         await second.aclose()
     assert not isinstance(result, BaseException), result
+    return result
+
+
+async def test_a_download_killed_after_its_rename_keeps_that_file_and_fetches_no_copy(sim, tmp_path):
+    """The window between the file's rename into place and the journal hearing of it: a resume
+    finds the name it reserved before the download already complete and keeps it."""
+    record = await _one_video(sim, tmp_path)
+    [file] = record.files
+    assert record.meta["download_names"] == {"0": Path(file).name}
+    fetched = len(sim.log.entries(op="download"))
+    # As if killed just after the rename: the file is there, the journal still says "downloading".
+    result = await _resume_as_downloading(sim, tmp_path, record)
     assert result.status == "succeeded" and result.files == (file,)
     assert len(sim.log.entries(op="download")) == fetched, "the video was fetched again"
     assert sorted(p.name for p in Path(file).parent.glob("*.mp4")) == [Path(file).name]
 
 
 async def test_a_download_killed_before_its_rename_is_fetched_again_under_its_reserved_name(sim, tmp_path):
-    ep = find_endpoint("kling/kling-3.0/standard/text-to-video")
-    first = studio_for(sim, tmp_path)
-    try:
-        record = await first.runner.follow(await first.runner.submit(ep, request_from_input({"prompt": "x", "duration": 3}, ep)))
-    finally:
-        await first.aclose()
+    record = await _one_video(sim, tmp_path)
     [file] = record.files
     Path(file).unlink()  # killed mid-stream: only a partial existed, and it is gone with the process
-    second = studio_for(sim, tmp_path)
-    try:
-        second.journal.update(record.job_id, status="downloading", files=(), finished_at=None)
-        [result] = await second.runner.resume()
-    finally:
-        await second.aclose()
-    assert not isinstance(result, BaseException), result
+    result = await _resume_as_downloading(sim, tmp_path, record)
     assert result.status == "succeeded" and result.files == (file,) and Path(file).stat().st_size > 0
 
 
