@@ -44,9 +44,22 @@ SLOW_MODULES = {
 }
 
 
+# The browser tests are dealt round-robin into this many groups (pytest.ini runs `--dist
+# loadgroup`): each group runs on one worker, in order, under one Chromium and one studio, and
+# the biggest groups are handed out first, so every worker starts with its share of the browser
+# work and the other tests fill in after. (xdist's default hands each worker a run of consecutive
+# tests: all the browser tests, which sort first, went to one worker while the others idled.)
+BROWSER_GROUPS = 3
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    browser_tests = 0
     for item in items:
         path = Path(str(item.path))
+        if "browser" in path.parts:
+            item.add_marker(pytest.mark.xdist_group(f"browser-{browser_tests % BROWSER_GROUPS + 1}"))
+            browser_tests += 1
         if "browser" in path.parts or path.stem in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
 
