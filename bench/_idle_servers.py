@@ -125,8 +125,9 @@ def studio_server(
 
 
 @contextmanager
-def bare_server(tmp: Path, timeout: float = 60.0) -> Iterator[Served]:
-    """``bench/bare_gradio.py`` on a free loopback port, analytics off, cwd and temp dir in ``tmp``."""
+def bare_server(tmp: Path, timeout: float = 60.0, extra_env: dict[str, str] | None = None) -> Iterator[Served]:
+    """``bench/bare_gradio.py`` on a free loopback port, analytics off, cwd and temp dir in
+    ``tmp``, with ``extra_env`` added to its environment."""
     tmp.mkdir(parents=True, exist_ok=True)
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RUNCOMFY_", "STUDIO_", "GRADIO_"))}
@@ -136,6 +137,7 @@ def bare_server(tmp: Path, timeout: float = 60.0) -> Iterator[Served]:
         GRADIO_ANALYTICS_ENABLED="False",
         GRADIO_TEMP_DIR=str(tmp / "gradio-tmp"),
         PYTHONUNBUFFERED="1",
+        **(extra_env or {}),
     )
     log_path = tmp / f"bare-{port}.log"
     with open(log_path, "ab") as log:

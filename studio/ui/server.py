@@ -3,7 +3,9 @@
 ``create_server()`` connects the studio (live with a token, else offline on the embedded
 simulator), starts the job manager (which reattaches unfinished jobs), builds the Blocks and
 mounts them next to ``/studio/media``, with Gradio's MCP server at ``/gradio_api/mcp/`` offering
-the agent tools only (:mod:`studio.ui.mcp_server`). ``serve()`` runs it with uvicorn; ``app.py``
+the agent tools only (:mod:`studio.ui.mcp_server`), behind a cap on request bodies
+(:mod:`studio.ui.limits`) and a fix Gradio's page needs before its modules load
+(:mod:`studio.ui.head_first`). ``serve()`` runs it with uvicorn; ``app.py``
 calls it (on a Hugging Face Space too: see :mod:`studio.ui.space`).
 
 ``/gradio_api/file=`` serves Gradio's uploads and cache and, with the ``space`` image host
@@ -34,6 +36,7 @@ from studio.ui.actions import ACTION_HEAD
 from studio.ui.blocks import build_app
 from studio.ui.guard import enforce_upload_checks
 from studio.ui.handlers import Handlers
+from studio.ui.head_first import IDLE_FRAMES_FIX, HeadFirst
 from studio.ui.i18n import I18N
 from studio.ui.limits import BodyLimit
 from studio.ui.mcp_server import mcp_wanted, narrow_mcp
@@ -177,7 +180,7 @@ def create_server(studio: Studio | None = None, *, queue_size: int = 64) -> Stud
     )
     narrow_mcp(demo)
     enforce_upload_checks(demo)
-    return StudioServer(app=BodyLimit(app), manager=manager, demo=demo)
+    return StudioServer(app=BodyLimit(HeadFirst(app, IDLE_FRAMES_FIX)), manager=manager, demo=demo)
 
 
 def serve(host: str | None = None, port: int | None = None, **uvicorn_options: Any) -> None:

@@ -71,8 +71,10 @@ def open_page(new_context: Callable[..., Any]) -> Callable[..., Any]:
     """``open_page(app, look)``: a page of a fresh context (own session, own localStorage),
     closed after the test by conftest's ``new_context``."""
 
-    def make(app: StudioApp, look: Look = ONE_LOOK, *, ready: bool = True) -> Any:
+    def make(app: StudioApp, look: Look = ONE_LOOK, *, ready: bool = True, init_script: str = "") -> Any:
         ctx = new_context(viewport={"width": look.width, "height": look.height}, locale=look.locale)
+        if init_script:  # runs in every page of the context before the page's own scripts
+            ctx.add_init_script(init_script)
         page = ctx.new_page()
         record_events(page)
         page.goto(app.url + "/", wait_until="load")
@@ -1036,18 +1038,32 @@ def test_offline_cards_and_spend_say_would_cost_never_charged(studio, open_page,
 # -- 11. live updates cost little --------------------------------------------------------------
 
 
+# Counts the page's requestAnimationFrame calls (installed before any of the page's scripts).
+COUNT_FRAMES_JS = """
+window.__frames = 0;
+const frame = window.requestAnimationFrame.bind(window);
+window.requestAnimationFrame = (callback) => { window.__frames += 1; return frame(callback); };
+"""
+
+
 def test_an_idle_tab_asks_the_server_for_nothing(studio, open_page):
-    """A loaded tab with nothing in flight sends no requests (a 5 s window after it settles):
-    a fresh tab, and a tab that restored a multi-shot draft (once a request loop)."""
-    page = open_page(studio)
+    """A loaded tab with nothing in flight sends no requests (a 5 s window after it settles) and
+    stops drawing (the last 2 s of it): a fresh tab, and a tab that restored a multi-shot draft
+    (once a request loop). Gradio 6.31's own status-tracker timer asked for 60 frames a second
+    for as long as the tab was open (studio.ui.head_first)."""
+    page = open_page(studio, init_script=COUNT_FRAMES_JS)
     sent: list[str] = []
     page.on("request", lambda r: sent.append(f"{r.method} {r.url.split('/gradio_api')[-1][:60]}") if r.url.startswith(studio.url) else None)
 
     def idle(what: str) -> None:
         page.wait_for_timeout(2_000)  # let the load events finish
         sent.clear()
-        page.wait_for_timeout(5_000)
+        page.wait_for_timeout(3_000)  # and the page's own transitions (about 4 s after load)
+        page.evaluate("() => { window.__frames = 0; }")
+        page.wait_for_timeout(2_000)
+        frames = page.evaluate("() => window.__frames")
         assert len(sent) <= 1, f"{what}: an idle tab sent {len(sent)} requests in 5 s, e.g. {sorted(set(sent))[:6]}"
+        assert frames <= 10, f"{what}: an idle tab asked for {frames} animation frames in 2 s (it draws without end)"
 
     idle("fresh")
     page.fill("#prompt textarea", "wide shot, the harbour")
