@@ -236,8 +236,9 @@ def _wire_schema(h: Any, c: dict[str, Any]) -> tuple[list[Any], list[Any]]:
     c["tier"].change(h.tier_help, c["tier"], c["_tier_help"], **QUIET)
     schema_inputs = [c["tier"], c["mode"], c["duration"], c["audio"]]
     schema_outputs = [c["end_image"], c["_end_note"], c["_end_switch"]]
-    for comp in schema_inputs:
-        comp.change(h.on_schema, schema_inputs, schema_outputs, **QUIET)
+    # One event for the four fields, answered at once (no queue, as the price): a change of
+    # each was its own queued event, with its own event stream, on every keystroke.
+    gr.on([comp.change for comp in schema_inputs], h.on_schema, schema_inputs, schema_outputs, trigger_mode="always_last", queue=False, **QUIET)
     c["_end_switch"].click(h.end_image_tier, c["mode"], c["tier"], **QUIET)
     c["mode"].change(h.on_mode, [c["mode"], c["fit"]], [c["_mode_help"], c["_images"], c["aspect_ratio"], c["identity_anchor"]], **QUIET)
     c["fit"].change(h.on_fit, [c["mode"], c["fit"]], c["aspect_ratio"], **QUIET)
