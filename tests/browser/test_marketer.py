@@ -611,15 +611,17 @@ def refusal_of(page: Any, elem_id: str, path: Path) -> str:
     said = wait_toast(page, 1_500)
     if said is None:
         generate = page.locator("#generate")
-        # A loaded machine may still be decoding the picture (the bomb is 400 Mpx) when the
-        # click is tried: Playwright waits for the button to be enabled and still.
+        # A loaded machine may still be decoding the picture (the bomb is 400 Mpx; three
+        # workers' Chromiums share two cores) when the click is tried: Playwright waits for
+        # the button to be enabled, still and not covered.
         try:
-            generate.click(timeout=20_000)
-        except PlaywrightError:
+            generate.click(timeout=45_000)
+        except PlaywrightError as exc:
             said = wait_toast(page, 1_000)
             if said is None:
                 state = "off" if generate.is_disabled() else "on but could not be clicked"
-                raise AssertionError(f"no message after the upload, and Generate is {state}; beside it: {reason_text(page)!r}") from None
+                why = str(exc).splitlines()[-1][:200] if str(exc) else ""
+                raise AssertionError(f"no message after the upload, and Generate is {state} ({why}); beside it: {reason_text(page)!r}") from None
         else:
             said = wait_toast(page, 15_000)
     if said is None:
@@ -812,6 +814,14 @@ def add_shot(page: Any, n: int) -> str | None:
     return None
 
 
+def wait_bar_agrees(page: Any, when: str) -> None:
+    """Wait for the shot bar to say the shots add up to the clip; fail with what it says."""
+    try:
+        page.wait_for_selector('#shot-bar [data-ok="true"]', state="attached", timeout=10_000)
+    except PlaywrightError:
+        pytest.fail(f"{when}: the shot bar is not in agreement: {page.locator('#shot-bar').inner_text()!r}")
+
+
 def fill_shot(page: Any, n: int, text: str) -> None:
     try:
         page.fill(f"#shot-{n}-text textarea", text, timeout=10_000)
@@ -967,8 +977,12 @@ def test_a_reload_keeps_the_draft_in_this_browser(studio, open_page, look):
     wait_figure(page, format_usd(usd("pro", 8, audio=True)), what="Pro 8 s with audio")
     choose(page, "prompt-mode", "shots")
     page.wait_for_selector("#shot-1", state="visible")
+    # As a person sees it: the switch has shared the 8 s to shot 1 before "+ Add shot" halves it
+    # (pressed at once, it halves the slider's starting value and the shots are 3 s short).
+    wait_bar_agrees(page, "after switching to shots")
     missing = add_shot(page, 2)
     assert missing is None, missing
+    wait_bar_agrees(page, "after adding shot 2")
     fill_shot(page, 1, "wide shot: the harbour at dawn")
     fill_shot(page, 2, "close-up: gulls over the boats")
     page.wait_for_function("w => (localStorage.getItem('kling-studio-draft') || '').includes(w)", arg="gulls over the boats")
