@@ -50,12 +50,13 @@ AFTER_ACTION_JS = """
     : action.startsWith("promote:") ? ["#tier", "#cost"]
     : action === "reuse" ? ["#prompt", "#shots", "#tier"] : [];
   // The first target may appear only once the page has applied the change (Continue shows
-  // the start image by switching to image-to-video): wait for it, a little.
+  // the start image by switching to image-to-video, after the server has cut the last
+  // frame): wait for it, up to 8 s (a busy server took more than 2).
   const shown = (s) => { const el = document.querySelector(s); return el && el.offsetParent !== null ? el : null; };
   const started = Date.now();
   const go = () => {
     if (!targets.length) return;
-    if (!shown(targets[0]) && Date.now() - started < 2000) return setTimeout(go, 50);
+    if (!shown(targets[0]) && Date.now() - started < 8000) return setTimeout(go, 100);
     const found = targets.map(shown).filter(Boolean);
     if (!found.length) return;
     found[0].scrollIntoView({behavior: "smooth", block: "center"});
