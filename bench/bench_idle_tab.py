@@ -27,13 +27,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from _idle_servers import Served, bare_server, browser_cpu_seconds, studio_server  # noqa: E402
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-
-COUNT_FRAMES_JS = """
-window.__frames = 0;
-const frame = window.requestAnimationFrame.bind(window);
-window.requestAnimationFrame = (callback) => { window.__frames += 1; return frame(callback); };
-"""
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, COUNT_FRAMES_JS  # noqa: E402
 
 
 def idle_tab(served: Served, settle: float, window: float) -> tuple[float, int]:

@@ -17,15 +17,11 @@ to the tenth of a second it displays, and an idle page draws nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
-from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["HeadFirst", "IDLE_FRAMES_FIX"]
 
-Scope = dict[str, Any]
-Message = dict[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
 
 IDLE_FRAMES_FIX = """<script>
 (() => {
@@ -50,7 +46,7 @@ def insert_first(html: bytes, script: str) -> bytes:
 class HeadFirst:
     """Insert ``script`` first in the ``<head>`` of the HTML answered to ``GET`` on ``paths``."""
 
-    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]], script: str, paths: tuple[str, ...] = ("/",)) -> None:
+    def __init__(self, app: ASGIApp, script: str, paths: tuple[str, ...] = ("/",)) -> None:
         self.app = app
         self.script = script
         self.paths = paths

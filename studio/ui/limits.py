@@ -9,18 +9,13 @@ file uploads, which Gradio streams to disk under its own ``max_file_size``.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
-from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["BodyLimit", "MAX_BODY_BYTES"]
 
 MAX_BODY_BYTES = 1024 * 1024
 _STREAMED_TO_DISK = ("/gradio_api/upload",)
-
-Scope = dict[str, Any]
-Message = dict[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
 
 
 class _TooLarge(Exception):
@@ -30,7 +25,7 @@ class _TooLarge(Exception):
 class BodyLimit:
     """Refuse request bodies larger than ``limit`` bytes with 413, before they are read whole."""
 
-    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]], limit: int = MAX_BODY_BYTES) -> None:
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
         self.app = app
         self.limit = limit
 

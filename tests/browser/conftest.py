@@ -43,6 +43,12 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1400, "height": 1000}
 # The page has its studio session (Generate may still be off until the form can be sent).
 SESSION_READY = "#generate-reason [data-session='true']"
+# Counts the page's requestAnimationFrame calls (give it to a context's add_init_script, read window.__frames).
+COUNT_FRAMES_JS = """
+window.__frames = 0;
+const frame = window.requestAnimationFrame.bind(window);
+window.requestAnimationFrame = (callback) => { window.__frames += 1; return frame(callback); };
+"""
 # Normal phase times of the embedded simulator: long enough to see a running card, short enough
 # for a quick suite.
 FAST_SIM = {"STUDIO_SIM_QUEUE_SECONDS": "0.5", "STUDIO_SIM_RUN_SECONDS": "2.5"}

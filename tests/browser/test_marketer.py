@@ -32,7 +32,7 @@ from studio.domain.catalog import endpoint
 from studio.domain.pricing import format_usd, quote_clip
 from studio.ui.i18n import TEXT
 
-from .conftest import FAST_SIM, SESSION_READY, StudioApp
+from .conftest import COUNT_FRAMES_JS, FAST_SIM, SESSION_READY, StudioApp
 
 try:  # the browser fixture says why (or skips) when Playwright is missing
     from playwright.sync_api import Error as PlaywrightError
@@ -1050,14 +1050,6 @@ def test_offline_cards_and_spend_say_would_cost_never_charged(studio, open_page,
 
 
 # -- 11. live updates cost little --------------------------------------------------------------
-
-
-# Counts the page's requestAnimationFrame calls (installed before any of the page's scripts).
-COUNT_FRAMES_JS = """
-window.__frames = 0;
-const frame = window.requestAnimationFrame.bind(window);
-window.requestAnimationFrame = (callback) => { window.__frames += 1; return frame(callback); };
-"""
 
 
 def test_an_idle_tab_asks_the_server_for_nothing(studio, open_page):
