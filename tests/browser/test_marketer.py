@@ -736,6 +736,17 @@ def test_each_queued_job_has_its_own_bar_place_in_line_and_human_name(queued_stu
     before = set(page.locator("#jobs .job-card").evaluate_all("cs => cs.map(c => c.dataset.job)"))
     page.click("#generate")
     page.wait_for_function("n => document.querySelectorAll('#jobs .job-card').length >= n", arg=len(before) + 3, timeout=20_000)
+    # A card is drawn at once as "Queued"; its place in line comes with the next status poll
+    # (about a second later, longer on a loaded machine): wait for it as a person would.
+    try:
+        page.wait_for_function(
+            r"""before => [...document.querySelectorAll('#jobs .job-card')].filter(c => !before.includes(c.dataset.job))
+                 .every(c => /\d+(st|nd|rd|th) in line|排在第 \d+ 位/.test(c.innerText))""",
+            arg=sorted(before),
+            timeout=20_000,
+        )
+    except PlaywrightError:
+        pass  # the assertions below say which card lacks it
     cards = [c for c in page.locator("#jobs .job-card").all() if c.get_attribute("data-job") not in before]
     assert len(cards) == 3
     places = set()
