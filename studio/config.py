@@ -1,4 +1,4 @@
-"""Settings: base URLs, data directory, and every policy number (timeouts, retries, polling).
+"""Settings: base URLs, data directory, and every policy number (timeouts, retries, polling, caps, limits).
 
 All numbers live here as named defaults, each overridable from the environment variable named
 in its comment (read in :meth:`Settings.from_env`; a bad value is a ConfigError naming the
@@ -12,6 +12,7 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from studio.errors import ConfigError
@@ -120,6 +121,28 @@ def _poll(env: Mapping[str, str], name: str, default: float) -> float:
     value = _positive(env, name, default)
     if value > 1.0:
         raise ConfigError(f"{name}: must be above 0 and at most 1 second, not {value:g}")
+    return value
+
+
+def _usd(env: Mapping[str, str], name: str) -> Decimal | None:
+    """An amount in USD of at least 0, or None when unset (no cap)."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ConfigError(f"{name}: {raw!r} is not an amount in USD") from None
+    if not value.is_finite() or value < 0:
+        raise ConfigError(f"{name}: must be an amount of at least 0, not {raw!r}")
+    return value
+
+
+def _refresh(env: Mapping[str, str], name: str, default: float) -> float:
+    """Seconds between a page's refreshes: 0.2-60 (faster floods the queue, slower looks stuck)."""
+    value = _positive(env, name, default)
+    if not 0.2 <= value <= 60:
+        raise ConfigError(f"{name}: must be 0.2-60 seconds, not {value:g}")
     return value
 
 
@@ -243,6 +266,22 @@ class Settings:
     # at most a year), unless its owner stops sharing first.
     share_days: float = 7.0
 
+    # Spending caps in USD, None for no cap (studio.jobs.budget): what one browser session (owner
+    # key) may commit (STUDIO_SESSION_CAP_USD) and the whole deployment per UTC day
+    # (STUDIO_DAILY_CAP_USD).
+    session_cap_usd: Decimal | None = None
+    daily_cap_usd: Decimal | None = None
+
+    # The page's server side (Gradio's queue): at most this many of one kind of event run at once
+    # (STUDIO_UI_CONCURRENCY), Generate and the submit API at most ``submit_concurrency``
+    # (STUDIO_SUBMIT_CONCURRENCY), and at most ``queue_size`` events wait (STUDIO_QUEUE_SIZE);
+    # one more is refused with "the queue is full" rather than left waiting without end.
+    ui_concurrency: int = 8
+    submit_concurrency: int = 16
+    queue_size: int = 64
+    # While a visitor has jobs in flight, their page asks for news this often (STUDIO_PAGE_REFRESH_SECONDS).
+    page_refresh_seconds: float = 1.0
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Settings from the environment (``os.environ`` by default)."""
@@ -288,6 +327,12 @@ class Settings:
             catalog_ttl_seconds=_float(env, "STUDIO_CATALOG_TTL_SECONDS", cls.catalog_ttl_seconds),
             run_times_seconds=_float(env, "STUDIO_RUN_TIMES_SECONDS", cls.run_times_seconds),
             share_days=_share_days(env, cls.share_days),
+            session_cap_usd=_usd(env, "STUDIO_SESSION_CAP_USD"),
+            daily_cap_usd=_usd(env, "STUDIO_DAILY_CAP_USD"),
+            ui_concurrency=_count(env, "STUDIO_UI_CONCURRENCY", cls.ui_concurrency, minimum=1),
+            submit_concurrency=_count(env, "STUDIO_SUBMIT_CONCURRENCY", cls.submit_concurrency, minimum=1),
+            queue_size=_count(env, "STUDIO_QUEUE_SIZE", cls.queue_size, minimum=1),
+            page_refresh_seconds=_refresh(env, "STUDIO_PAGE_REFRESH_SECONDS", cls.page_refresh_seconds),
         )
 
     def evolve(self, **changes: object) -> Settings:

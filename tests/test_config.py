@@ -1,5 +1,6 @@
 """Settings from the environment."""
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -96,6 +97,10 @@ POLICY_VARIABLES = [
     ("STUDIO_CATALOG_TTL_SECONDS", "catalog_ttl_seconds", "60", 60.0, ["-1", "x"]),
     ("STUDIO_RUN_TIMES_SECONDS", "run_times_seconds", "5", 5.0, ["-1", "x"]),
     ("STUDIO_SHARE_DAYS", "share_days", "0.5", 0.5, ["0", "-1", "366", "inf", "x"]),
+    ("STUDIO_UI_CONCURRENCY", "ui_concurrency", "2", 2, ["0", "1.5", "-1", "x"]),
+    ("STUDIO_SUBMIT_CONCURRENCY", "submit_concurrency", "4", 4, ["0", "2.5", "x"]),
+    ("STUDIO_QUEUE_SIZE", "queue_size", "200", 200, ["0", "-3", "inf", "x"]),
+    ("STUDIO_PAGE_REFRESH_SECONDS", "page_refresh_seconds", "2", 2.0, ["0", "0.1", "61", "nan", "x"]),
 ]
 
 
@@ -119,3 +124,13 @@ def test_every_policy_number_in_settings_has_a_variable():
     covered = {v[1] for v in POLICY_VARIABLES}
     elsewhere = {"confirm_above_usd", "s3_url_expires"}  # test_click_plan, test_images_s3
     assert numbers - elsewhere == covered
+
+
+@pytest.mark.parametrize("name, field", [("STUDIO_SESSION_CAP_USD", "session_cap_usd"), ("STUDIO_DAILY_CAP_USD", "daily_cap_usd")])
+def test_spending_caps_are_amounts_in_usd(name, field):
+    assert getattr(Settings.from_env({}), field) is None  # unset: no cap
+    assert getattr(Settings.from_env({name: " 12.50 "}), field) == Decimal("12.50")
+    assert getattr(Settings.from_env({name: "0"}), field) == 0  # a cap of nothing: every paid submit refused
+    for value in ["lots", "-1", "nan", "inf", "-0.01"]:
+        with pytest.raises(ConfigError, match=name):
+            Settings.from_env({name: value})

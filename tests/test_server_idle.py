@@ -1,5 +1,6 @@
-"""The studio's Gradio queue polls gently while idle (Settings.queue_idle_poll_seconds) and
-does not rebuild a monitoring summary nobody reads after every event.
+"""The studio's Gradio queue: sized and limited by Settings, polls gently while idle
+(Settings.queue_idle_poll_seconds) and does not rebuild a monitoring summary nobody reads after
+every event.
 
 What it saves is measured by bench/bench_idle_server.py and bench/bench_queue_events.py, not
 here (no timing in tests).
@@ -7,6 +8,7 @@ here (no timing in tests).
 
 from __future__ import annotations
 
+import gradio as gr
 from gradio import queueing
 
 from studio.config import Settings
@@ -47,5 +49,22 @@ def test_the_monitoring_summary_is_left_as_the_operator_sets_it(tmp_path, monkey
     server = _server(tmp_path)
     try:
         assert server.demo._queue.ANAYLTICS_CACHE_FREQUENCY == 1
+    finally:
+        server.close()
+
+
+def test_the_queue_and_the_page_take_their_numbers_from_settings(tmp_path):
+    """STUDIO_QUEUE_SIZE, STUDIO_UI_CONCURRENCY, STUDIO_SUBMIT_CONCURRENCY and
+    STUDIO_PAGE_REFRESH_SECONDS reach Gradio (read from the environment in tests/test_config.py)."""
+    numbers = {"queue_size": 5, "ui_concurrency": 3, "submit_concurrency": 4, "page_refresh_seconds": 2.5}
+    server = _server(tmp_path, **numbers)
+    try:
+        queue = server.demo._queue
+        assert (queue.max_size, queue.default_concurrency_limit) == (5, 3)
+        limits = {fn.api_name: fn.concurrency_limit for fn in server.demo.fns.values()}
+        assert [limits[name] for name in ("generate", "generate_confirmed", "submit_request")] == [4, 4, 4]
+        assert limits["run_variants"] == 3 and limits["quote"] == "default"
+        timers = [block.value for block in server.demo.blocks.values() if isinstance(block, gr.Timer)]
+        assert timers == [2.5]
     finally:
         server.close()

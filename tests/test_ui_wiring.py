@@ -97,6 +97,27 @@ def test_the_page_load_and_the_refresh_write_their_views_by_name(page):
     assert "No jobs yet" in jobs and isinstance(spend, str) and isinstance(timer, gr.Timer)
 
 
+def test_a_job_that_settles_while_the_views_are_read_gets_one_more_refresh(page, monkeypatch):
+    """The timer stays on when the views were read while a job was in flight, however soon it
+    settles after: else the page shows it unfinished and never asks again."""
+    h = _handlers(page)
+    owner = "o" * 24
+    settled = {"now": False}
+    read_jobs = h.manager.jobs
+
+    def jobs(owner_key):  # the job settles right after the views have read it
+        items = read_jobs(owner_key)
+        settled["now"] = True
+        return items
+
+    monkeypatch.setattr(h.manager, "jobs", jobs)
+    monkeypatch.setattr(h.manager, "busy", lambda owner_key: not settled["now"])
+    for event in (lambda: h.refresh(owner, "", None), lambda: h.on_load(owner, "", "", None)):
+        settled["now"] = False
+        assert event()[h.c["timer"]].active is True  # one more tick, which shows the job settled
+        assert event()[h.c["timer"]].active is False  # that tick: nothing in flight, no more requests
+
+
 def test_switching_to_shots_shares_the_clip_and_back_changes_nothing(page):
     h = _handlers(page)
     shots = h.shots

@@ -8,35 +8,23 @@ caps hold across browser sessions and restarts. A refusal says the figures.
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from studio.config import Settings
 from studio.domain.job_status import COMMITTED
 from studio.domain.pricing import format_usd
-from studio.errors import ConfigError, Problem, ValidationError
+from studio.errors import Problem, ValidationError
 from studio.jobs.journal import JobRecord, Journal
 
 __all__ = ["BudgetLimits", "BudgetExceeded", "BudgetGuard", "committed", "drift"]
 
+
 class BudgetExceeded(ValidationError):
     """A submit that would cross a spending cap; nothing was sent."""
-
-
-def _cap(env: Mapping[str, str], name: str) -> Decimal | None:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise ConfigError(f"{name}: {raw!r} is not an amount in USD") from None
-    if not value.is_finite() or value < 0:
-        raise ConfigError(f"{name}: must be an amount of at least 0")
-    return value
 
 
 @dataclass(frozen=True)
@@ -47,10 +35,9 @@ class BudgetLimits:
     daily_usd: Decimal | None = None
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> BudgetLimits:
-        """``STUDIO_SESSION_CAP_USD`` and ``STUDIO_DAILY_CAP_USD``."""
-        env = os.environ if env is None else env
-        return cls(_cap(env, "STUDIO_SESSION_CAP_USD"), _cap(env, "STUDIO_DAILY_CAP_USD"))
+    def from_settings(cls, settings: Settings) -> BudgetLimits:
+        """The caps ``STUDIO_SESSION_CAP_USD`` and ``STUDIO_DAILY_CAP_USD`` (read in studio.config)."""
+        return cls(settings.session_cap_usd, settings.daily_cap_usd)
 
     @property
     def any(self) -> bool:

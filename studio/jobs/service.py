@@ -55,7 +55,7 @@ class Studio:
         )
         self.api = RunComfyApi(self.http)
         self.journal: Journal = open_journal(settings.journal_path)
-        limits = budget if budget is not None else BudgetLimits.from_env()
+        limits = budget if budget is not None else BudgetLimits.from_settings(settings)
         self.budget = BudgetGuard(self.journal, limits) if limits.any else None
         self.runner = JobRunner(self.api, self.journal, settings, budget=self.budget)
 

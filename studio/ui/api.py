@@ -136,7 +136,7 @@ def _variants_api(manager: JobManager) -> None:
             raise ValidationError([Problem("job_id", "no such job in this session")])
         return job_recipe(record)
 
-    gr.api(refusing(run_variants), api_name="run_variants", concurrency_limit=8)
+    gr.api(refusing(run_variants), api_name="run_variants", concurrency_limit=manager.settings.ui_concurrency)
     gr.api(refusing(export_recipe), api_name="export_recipe")
 
 
@@ -170,7 +170,7 @@ def _jobs_api(manager: JobManager) -> None:
         return manager.cancel(owner, job, _visitor_key(api_key))
 
     gr.api(refusing(quote), api_name="quote")
-    gr.api(refusing(submit_request), api_name="submit_request", concurrency_limit=16)
+    gr.api(refusing(submit_request), api_name="submit_request", concurrency_limit=manager.settings.submit_concurrency)
     gr.api(refusing(list_jobs), api_name="list_jobs", concurrency_limit=None)
     gr.api(refusing(cancel_job), api_name="cancel_job")
 

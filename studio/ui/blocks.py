@@ -188,7 +188,7 @@ def _layout(h: Any) -> Page:
     with gr.Row(equal_height=False, elem_id="studio"):
         with gr.Column(scale=3, min_width=340, elem_id="form-col"):
             form = _form_column(h)
-            timer = gr.Timer(1.0, active=False)
+            timer = gr.Timer(h.manager.settings.page_refresh_seconds, active=False)
             build_storyboard_tab(h.manager, h.signer, owner, api_key, timer)
         with gr.Column(scale=2, min_width=340, elem_id="results-col"):
             results = _results_column(h)
@@ -252,7 +252,8 @@ def _wire_prompt_mode(demo: gr.Blocks, h: Any, form: Form) -> None:
     c, shots = form.c, form.shots
     c["prompt_mode"].change(None, c["prompt_mode"], None, js=PROMPT_MODE_JS, queue=False, **QUIET)
     demo.load(None, c["prompt_mode"], None, js=PROMPT_MODE_JS, queue=False, **QUIET)
-    c["prompt_mode"].input(h.on_prompt_mode, [c["prompt_mode"], c["duration"], *shots.values], shots.outputs, **QUIET)
+    # Answered at once, not queued: "+ Add shot" right after the switch must see the shared seconds.
+    c["prompt_mode"].input(h.on_prompt_mode, [c["prompt_mode"], c["duration"], *shots.values], shots.outputs, queue=False, **QUIET)
 
 
 def _wire_starters(h: Any, c: dict[str, Any]) -> None:
@@ -281,11 +282,12 @@ def _wire_load(demo: gr.Blocks, h: Any, p: Page, price: tuple[set[Any], list[Any
 def _wire_generate(h: Any, p: Page, form_inputs: set[Any]) -> None:
     """Generate, and the confirmation a big spend asks for first; each then refreshes the jobs."""
     confirm_outputs = [p.jobs, p.notice, p.confirm_box, p.confirm_text, p.confirm_token]
-    p.generate.click(h.generate, form_inputs, confirm_outputs, api_name="generate", concurrency_limit=16, trigger_mode="once").then(
+    submits = {"concurrency_limit": h.manager.settings.submit_concurrency, "trigger_mode": "once"}
+    p.generate.click(h.generate, form_inputs, confirm_outputs, api_name="generate", **submits).then(
         h.refresh, [p.owner, p.gallery_version], p.views, **QUIET
     )
     p.confirm_yes.click(
-        h.generate_confirmed, form_inputs | {p.confirm_token}, confirm_outputs, api_name="generate_confirmed", concurrency_limit=16, trigger_mode="once"
+        h.generate_confirmed, form_inputs | {p.confirm_token}, confirm_outputs, api_name="generate_confirmed", **submits
     ).then(h.refresh, [p.owner, p.gallery_version], p.views, **QUIET)
     p.confirm_no.click(lambda: (gr.update(visible=False), ""), None, [p.confirm_box, p.confirm_token], queue=False, **QUIET)
 

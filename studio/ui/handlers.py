@@ -231,9 +231,10 @@ class Handlers(ClickHandlers, CodeHandlers):
             log.warning("could not reattach jobs: %s", exc)
         lang = _lang(request)
         c = self.c
+        timer = self._timer(owner_key)  # before the views: see refresh
         return {
             c["owner"]: owner_key, c["key_box"]: api_key or "", **self._views(owner_key, "", lang),
-            c["timer"]: self._timer(owner_key), c["banner"]: self.banner_html(lang),
+            c["timer"]: timer, c["banner"]: self.banner_html(lang),
         }
 
     def refresh(self, owner_key: str, version: str, request: gr.Request) -> dict[Any, Any]:
@@ -244,7 +245,11 @@ class Handlers(ClickHandlers, CodeHandlers):
             shown = bounds.optional_text(version, "gallery version", 100_000)
         except StudioError as exc:
             raise friendly(exc) from None
-        return {**self._views(owner, shown, _lang(request)), self.c["timer"]: self._timer(owner)}
+        # Whether anything is in flight is asked before the views are read: a job that settles
+        # in between then gets one more refresh, which shows it. (Asked after, the page could
+        # show it unfinished and stop asking: a paid video missing until the next reload.)
+        timer = self._timer(owner)
+        return {**self._views(owner, shown, _lang(request)), self.c["timer"]: timer}
 
     def _timer(self, owner_key: str) -> Any:
         return gr.Timer(active=bool(owner_key) and self.manager.busy(owner_key))

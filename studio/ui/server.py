@@ -138,7 +138,7 @@ def quiet_queue(demo: gr.Blocks, seconds: float, env: Mapping[str, str] | None =
             queue.ANALYTICS_MAX_EVENTS = min(queue.ANALYTICS_MAX_EVENTS, _ANALYTICS_EVENTS)
 
 
-def create_server(studio: Studio | None = None, *, queue_size: int = 64) -> StudioServer:
+def create_server(studio: Studio | None = None) -> StudioServer:
     """The studio's ASGI app, with its job manager started."""
     studio = studio or Studio.connect(Settings.from_env())
     settings = studio.settings
@@ -153,7 +153,7 @@ def create_server(studio: Studio | None = None, *, queue_size: int = 64) -> Stud
     signer = MediaSigner(kept.media)
     handlers = Handlers(manager, signer, browser_secret=kept.browser)
     demo = build_app(handlers)
-    demo.queue(default_concurrency_limit=8, max_size=queue_size)
+    demo.queue(default_concurrency_limit=settings.ui_concurrency, max_size=settings.queue_size)
     quiet_queue(demo, settings.queue_idle_poll_seconds)
     app = FastAPI(title="Kling Studio")
     app.router.routes.append(media_route(studio.journal, signer))

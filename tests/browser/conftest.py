@@ -39,6 +39,18 @@ CHROMIUM_ARGS = [
     "--disable-default-apps",
     "--disable-extensions",
     "--metrics-recording-only",
+    # Chromium's headless mode is the whole browser: each new context preloads two hidden WebUI
+    # pages for the address bar's popup (chrome://omnibox-popup.top-chrome/ and its AI variant),
+    # each in a renderer of its own, about 0.6 s of CPU per context that no test uses
+    # (bench/README.md, "Test suite time"). The last --disable-features wins, so Playwright's
+    # own list (its chromiumSwitches) is repeated first.
+    "--disable-features=" + ",".join([
+        "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
+        "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding",
+        "ThirdPartyStoragePartitioning", "AvoidCorsURLLoaderRestartOnRedirect", "TcpPortRandomizationWin",
+        "OptimizationHints", "NetworkTimeServiceQuerying", "AimEnabled", "PreconnectToSearch",
+        "WebUIOmniboxPopup", "WebUIOmniboxAimPopup",
+    ]),
 ]
 VIEWPORT = {"width": 1400, "height": 1000}
 # The page has its studio session (Generate may still be off until the form can be sent).
