@@ -2,6 +2,7 @@
 component, and Gradio puts it in the right place of the event's outputs (no app server, no
 browser: the built Blocks and Gradio's own dict-to-outputs step)."""
 
+from collections import Counter
 from dataclasses import replace
 
 import gradio as gr
@@ -116,6 +117,52 @@ def test_a_job_that_settles_while_the_views_are_read_gets_one_more_refresh(page,
         settled["now"] = False
         assert event()[h.c["timer"]].active is True  # one more tick, which shows the job settled
         assert event()[h.c["timer"]].active is False  # that tick: nothing in flight, no more requests
+
+
+def _form_event(demo):
+    """The event every change of the form fires (the other on_form runs after the page's load)."""
+    [change] = [f for f in demo.fns.values() if getattr(f.fn, "__name__", "") == "on_form" and len(f.targets) > 1]
+    return change
+
+
+def test_a_change_of_a_form_field_asks_the_server_once(page):
+    """Every event a change fires costs the page a pass over its loading statuses: a field's
+    change fires the form's one event (price, Generate, code, shot bar, end image, tier help),
+    and only the mode, the fit and the shot count one more of their own."""
+    watched = {block_id for block_id, _ in _form_event(page).targets}
+    asked = Counter(
+        block_id for fn in page.fns.values() if fn.fn is not None for block_id, event in fn.targets if event == "change" and block_id in watched
+    )
+    assert len(watched) > 30 and set(asked) == watched
+    assert {page.blocks[b].elem_id: n for b, n in asked.items() if n != 1} == {"mode": 2, "fit": 2, "shot-count": 2}
+
+
+def test_the_form_event_writes_price_bar_end_image_and_tier_help_by_name(page):
+    h, event = _handlers(page), _form_event(page)
+    c, shots = h.c, h.shots
+    assert [o.elem_id for o in event.outputs[-5:]] == ["shot-bar", "end-image", "end-image-note", "end-image-switch", "tier-help"]
+    data = {comp: None for comp in event.inputs}
+    data.update({c["tier"]: "standard", c["mode"]: "image-to-video", c["duration"]: 7, c["audio"]: False, c["prompt"]: "a harbour"})
+    data.update({shots.count: 2, shots.seconds[0]: 4, shots.seconds[1]: 2})
+    bar, end, note, switch, tier_help = h.on_form(data, None)[-5:]
+    assert 'data-ok="false"' in bar  # 6 of 7 s
+    assert end == {"__type__": "update", "visible": False, "value": None} and note["visible"] and switch["visible"]
+    assert "An end frame needs Pro or 4K" in note["value"] and tier_help.startswith("**Standard**")
+    data[c["tier"]] = "pro"
+    _, end, note, switch, tier_help = h.on_form(data, None)[-5:]
+    assert end == {"__type__": "update", "visible": True} and not note["visible"] and not switch["visible"]
+    assert tier_help.startswith("**Pro**")
+    data[c["tier"]] = "8k"  # a hostile tier: the price says why; the rest is left as it is
+    assert h.on_form(data, None)[-4:] == (SKIP,) * 4
+
+
+def test_events_that_show_no_progress_keep_it_on_one_hidden_box(page):
+    """Gradio's page walks every component an event ever gave a loading status after each step
+    of every event; the quiet events give it to one hidden box, never to their outputs."""
+    quiet = [fn for fn in page.fns.values() if fn.show_progress == "hidden"]
+    assert len(quiet) > 30
+    assert {tuple(b.elem_id for b in fn.show_progress_on) for fn in quiet} == {("quiet-progress",)}
+    assert page.blocks[quiet[0].show_progress_on[0]._id].visible == "hidden"
 
 
 def test_switching_to_shots_shares_the_clip_and_back_changes_nothing(page):

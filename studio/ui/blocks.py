@@ -207,42 +207,36 @@ def _bind(h: Any, p: Page) -> list[Any]:
     return has_images
 
 
-def _wire_price(h: Any, p: Page, form_inputs: set[Any], has_images: list[Any]) -> tuple[set[Any], list[Any]]:
-    """The price, Generate's state and its reason: one server event for the whole form. It
-    takes no file: whether an image is there is all it needs (set in the browser). Returns
-    the price event's inputs and outputs (the page's load prices the form again)."""
-    c = p.form.c
+def _wire_form(h: Any, p: Page, form_inputs: set[Any], has_images: list[Any]) -> tuple[set[Any], list[Any]]:
+    """Any change of the form: one server event, answered at once (no queue), that writes the
+    price, Generate's state and its reason, the code snippets, the shot bar, the end image as
+    the endpoint's schema allows (an end frame only where the tier has one) and the tier's help
+    (``Handlers.on_form``). One event, not one per concern: every event a change fires costs
+    the page a pass over all its components' loading statuses. It takes no file: whether an
+    image is there is all it needs (set in the browser). Returns the event's inputs and
+    outputs (the page's load runs it too)."""
+    c, shots = p.form.c, p.form.shots
     for name, image, has in zip(("start", "end"), (c["start_image"], c["end_image"]), has_images, strict=True):
         image.change(None, image, has, js="(image) => Boolean(image)", queue=False, api_name=f"has_{name}_image", **QUIET)
-    price_inputs = (form_inputs - {c["start_image"], c["end_image"]}) | set(has_images)
-    price_outputs = [p.cost, p.generate, p.reason, *p.code]
-    watched = [comp for comp in price_inputs if comp not in (p.owner, p.api_key)]
-    gr.on([comp.change for comp in watched], h.priced, price_inputs, price_outputs, trigger_mode="always_last", queue=False, **QUIET)
-    return price_inputs, price_outputs
+    inputs = (form_inputs - {c["start_image"], c["end_image"]}) | set(has_images)
+    outputs = [p.cost, p.generate, p.reason, *p.code, shots.bar, c["end_image"], c["_end_note"], c["_end_switch"], c["_tier_help"]]
+    watched = [comp for comp in inputs if comp not in (p.owner, p.api_key)]
+    gr.on([comp.change for comp in watched], h.on_form, inputs, outputs, trigger_mode="always_last", queue=False, **QUIET)
+    return inputs, outputs
 
 
-def _wire_shots(demo: gr.Blocks, h: Any, form: Form) -> None:
-    """The bar of shot seconds against the clip length, and "share the clip length evenly"."""
+def _wire_shots(form: Form) -> None:
+    """"Share the clip length evenly" (the bar itself is drawn by the form's event)."""
     shots = form.shots
-    bar_inputs = [form.c["duration"], *shots.values]
-    gr.on([demo.load, *(comp.change for comp in bar_inputs)], h.shot_bar, bar_inputs, shots.bar, trigger_mode="always_last", queue=False, **QUIET)
     shots.fit.click(shots.split_evenly, [form.c["duration"], *shots.values], shots.outputs, **QUIET)
 
 
-def _wire_schema(h: Any, c: dict[str, Any]) -> tuple[list[Any], list[Any]]:
-    """The tier's and the mode's help, and the inputs that follow the endpoint's schema (an end
-    frame only where the tier has one; the shape an image is fitted to). Returns the schema
-    event's inputs and outputs (the page's load runs it too)."""
-    c["tier"].change(h.tier_help, c["tier"], c["_tier_help"], **QUIET)
-    schema_inputs = [c["tier"], c["mode"], c["duration"], c["audio"]]
-    schema_outputs = [c["end_image"], c["_end_note"], c["_end_switch"]]
-    # One event for the four fields, answered at once (no queue, as the price): a change of
-    # each was its own queued event, with its own event stream, on every keystroke.
-    gr.on([comp.change for comp in schema_inputs], h.on_schema, schema_inputs, schema_outputs, trigger_mode="always_last", queue=False, **QUIET)
+def _wire_modes(h: Any, c: dict[str, Any]) -> None:
+    """The switch to the tier that has an end frame, the mode's help, and the shape an image
+    is fitted to."""
     c["_end_switch"].click(h.end_image_tier, c["mode"], c["tier"], **QUIET)
     c["mode"].change(h.on_mode, [c["mode"], c["fit"]], [c["_mode_help"], c["_images"], c["aspect_ratio"], c["identity_anchor"]], **QUIET)
     c["fit"].change(h.on_fit, [c["mode"], c["fit"]], c["aspect_ratio"], **QUIET)
-    return schema_inputs, schema_outputs
 
 
 def _wire_prompt_mode(demo: gr.Blocks, h: Any, form: Form) -> None:
@@ -270,13 +264,13 @@ def _wire_draft(demo: gr.Blocks, form: Form) -> None:
     demo.load(None, list(draft.values()), list(draft.values()), js=restore_js, queue=False, **QUIET)
 
 
-def _wire_load(demo: gr.Blocks, h: Any, p: Page, price: tuple[set[Any], list[Any]], schema: tuple[list[Any], list[Any]]) -> None:
-    """The page's load: this browser's session, jobs, gallery and banner; then the price and the schema."""
-    (price_inputs, price_outputs), (schema_inputs, schema_outputs) = price, schema
+def _wire_load(demo: gr.Blocks, h: Any, p: Page, form_event: tuple[set[Any], list[Any]]) -> None:
+    """The page's load: this browser's session, jobs, gallery and banner; then the form's event
+    (the price, the shot bar, the end image...)."""
+    inputs, outputs = form_event
     demo.load(h.on_load, [p.owner, p.api_key, p.gallery_version], [p.owner, p.key_box, *p.views, p.banner], api_name="load").then(
-        h.priced, price_inputs, price_outputs, **QUIET
+        h.on_form, inputs, outputs, **QUIET
     )
-    demo.load(h.on_schema, schema_inputs, schema_outputs, **QUIET)
 
 
 def _wire_generate(h: Any, p: Page, form_inputs: set[Any]) -> None:
@@ -319,17 +313,28 @@ def build_app(h: Any) -> gr.Blocks:
         has_images = _bind(h, p)
         form = p.form
         form_inputs = {*form.inputs - {v for k, v in form.c.items() if k.startswith("_")}, p.owner, p.api_key}
-        price = _wire_price(h, p, form_inputs, has_images)
-        _wire_shots(demo, h, form)
-        schema = _wire_schema(h, form.c)
+        form_event = _wire_form(h, p, form_inputs, has_images)
+        _wire_shots(form)
+        _wire_modes(h, form.c)
         _wire_prompt_mode(demo, h, form)
         _wire_starters(h, form.c)
         p.key_box.change(lambda k: k, p.key_box, p.api_key, **QUIET)
         _wire_draft(demo, form)
-        _wire_load(demo, h, p, price, schema)
+        _wire_load(demo, h, p, form_event)
         _wire_generate(h, p, form_inputs)
         _wire_refresh(h, p)
         register_api(h.manager, h.signer)
         _wire_form_loaders(h, p)
         register_tools(h.manager, h.signer)  # the MCP server's tools (studio.ui.mcp_server)
+        _quiet_progress(demo, gr.Textbox("", visible="hidden", elem_id="quiet-progress"))
     return demo
+
+
+def _quiet_progress(demo: gr.Blocks, target: Any) -> None:
+    """Events that show no progress keep their loading status on ``target`` (one hidden box)
+    instead of on each of their outputs. The page never shows those statuses, but Gradio's
+    page walks every output it ever gave one after each event's every step, cloning the
+    component's state (the gallery's whole HTML among them): a third of a form change's work."""
+    for fn in demo.fns.values():
+        if fn.show_progress == "hidden" and fn.show_progress_on is None:
+            fn.show_progress_on = [target]

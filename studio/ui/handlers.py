@@ -117,9 +117,23 @@ class Handlers(ClickHandlers, CodeHandlers):
         warning = storage_warning(self.manager.settings, os.environ, lang=lang)
         return words.banner(self.live, lang, api_base=self.manager.settings.api_base if self.live else None, warning=warning)
 
-    @refusing
-    def tier_help(self, tier: str) -> str:
-        return words.tier_help(_choice(tier, TIER_KEYS, "tier"), current_lang())
+    def on_form(self, data: dict[Any, Any], request: gr.Request) -> tuple[Any, ...]:
+        """The one answer to any change of the form: the price, Generate, its reason and the
+        three snippets (:meth:`priced`), the shot bar (:meth:`shot_bar`), the end image as the
+        endpoint's schema allows (:meth:`_schema`) and the tier's help. One server event, not
+        four: each event a change fires costs the page a pass over every component's loading
+        status (bench/README.md, "Test suite time"). Never raises; a part that cannot be
+        answered is left as it is."""
+        c, s = self.c, self.shots
+        assert s is not None
+        bar = self.shot_bar(data.get(c["duration"]), *(data.get(v) for v in s.values))
+        try:
+            tier = _choice(data.get(c["tier"]), TIER_KEYS, "tier")
+            schema = self._schema(tier, data.get(c["mode"]), data.get(c["duration"]), data.get(c["audio"]))
+            tier_help: Any = words.tier_help(tier, current_lang())
+        except StudioError:
+            schema, tier_help = (gr.skip(),) * 3, gr.skip()
+        return (*self.priced(data, request), bar, *schema, tier_help)
 
     @refusing
     def mode_help(self, mode: str) -> str:
@@ -140,8 +154,7 @@ class Handlers(ClickHandlers, CodeHandlers):
         label = I18N("fit_shape") if i2v else I18N("aspect")
         return gr.update(visible=not i2v or fit != "none", label=label)
 
-    @refusing
-    def on_schema(self, tier: str, mode: str, duration: Any, audio: Any) -> tuple[Any, Any, Any]:
+    def _schema(self, tier: Any, mode: Any, duration: Any, audio: Any) -> tuple[Any, Any, Any]:
         """The end image follows the endpoint's schema: offered where it exists; elsewhere the
         reason, the tier that has it and what switching costs, with a button to switch."""
         ep = endpoint(_choice(tier, TIER_KEYS, "tier"), _choice(mode, MODE_KEYS, "mode"))
@@ -181,7 +194,7 @@ class Handlers(ClickHandlers, CodeHandlers):
         found = next((p for p in platforms() if p.name == name), None)
         return (found.aspect_ratio if found else gr.skip()), None
 
-    def shot_bar(self, duration: float, count: float, *values: Any) -> str:
+    def shot_bar(self, duration: Any, count: Any, *values: Any) -> str:
         """The shots' seconds against the clip length. Drawn whatever the prompt mode (the page
         hides it with the shots): made to follow the mode, it ping-ponged with the price on a
         restored multi-shot draft, a request loop from an idle tab."""
