@@ -6,7 +6,7 @@ when it is off and the confirmation before a big spend), the live jobs and the g
 first. On a phone the columns stack: form, price, Generate, results.
 
 ``build_app`` lays the page out (:func:`_layout`), gives the handlers its components by name
-(:func:`_bind`), then wires it one part at a time (``_wire_price``, ``_wire_schema``, ...), in
+(:func:`_bind`), then wires it one part at a time (``_wire_form``, ``_wire_modes``, ...), in
 the order Gradio numbers the events. Handlers that write many outputs return ``{component:
 value}`` (see :mod:`studio.ui.handlers`), so the output lists here only say where they go.
 
