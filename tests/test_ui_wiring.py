@@ -165,6 +165,19 @@ def test_events_that_show_no_progress_keep_it_on_one_hidden_box(page):
     assert page.blocks[quiet[0].show_progress_on[0]._id].visible == "hidden"
 
 
+def test_the_storyboard_panel_is_read_after_the_refresh_that_decides_the_timer(page):
+    """One tick of the page's timer: the refresh (which asks whether anything is in flight
+    before it reads), then the storyboard panel. Read on a tick of its own, the panel could
+    read a run as still going just before the refresh switched the timer off for good."""
+    refresh = _event(page, "jobs")
+    timer = page.blocks[refresh.targets[0][0]]
+    assert isinstance(timer, gr.Timer) and refresh.targets == [(timer._id, "tick")]
+    on_tick = [fn for fn in page.fns.values() if (timer._id, "tick") in fn.targets]
+    assert on_tick == [refresh]
+    [panel] = [fn for fn in page.fns.values() if fn.trigger_after == refresh._id]
+    assert [o.elem_id for o in panel.outputs] == ["storyboard-runs", "storyboard-shown"]
+
+
 def test_switching_to_shots_shares_the_clip_and_back_changes_nothing(page):
     h = _handlers(page)
     shots = h.shots

@@ -139,7 +139,8 @@ class Page:
     gallery: Any
     action: Any
     action_go: Any
-    code: list[Any]  # "Copy as code" (studio.ui.code_view), written by the price event
+    code: list[Any]  # "Copy as code" (studio.ui.code_view), written by the form's event
+    story_refresh: tuple[Any, list[Any], list[Any]]  # the storyboard panel's live update (fn, inputs, outputs)
 
     @property
     def views(self) -> list[Any]:
@@ -189,12 +190,12 @@ def _layout(h: Any) -> Page:
         with gr.Column(scale=3, min_width=340, elem_id="form-col"):
             form = _form_column(h)
             timer = gr.Timer(h.manager.settings.page_refresh_seconds, active=False)
-            build_storyboard_tab(h.manager, h.signer, owner, api_key, timer)
+            story_refresh = build_storyboard_tab(h.manager, h.signer, owner, api_key, timer)
         with gr.Column(scale=2, min_width=340, elem_id="results-col"):
             results = _results_column(h)
     action = gr.Textbox(visible="hidden", elem_id="job-action")
     action_go = gr.Button("go", visible="hidden", elem_id="job-action-go")
-    return Page(owner, api_key, gallery_version, banner, form, timer, action=action, action_go=action_go, **results)
+    return Page(owner, api_key, gallery_version, banner, form, timer, action=action, action_go=action_go, story_refresh=story_refresh, **results)
 
 
 def _bind(h: Any, p: Page) -> list[Any]:
@@ -291,7 +292,9 @@ def _wire_refresh(h: Any, p: Page) -> None:
     jobs queued, running or downloading, and stops by itself; a tab with nothing in flight asks
     the server for nothing. The refresh bypasses the queue, so a busy server never turns a
     visitor's own action away ("queue full")."""
-    p.timer.tick(h.refresh, [p.owner, p.gallery_version], p.views, api_name="jobs", show_progress="hidden", queue=False)
+    p.timer.tick(h.refresh, [p.owner, p.gallery_version], p.views, api_name="jobs", show_progress="hidden", queue=False).then(
+        *p.story_refresh, api_visibility="private", show_progress="hidden", queue=False
+    )
 
 
 def _wire_form_loaders(h: Any, p: Page) -> None:

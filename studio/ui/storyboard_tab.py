@@ -8,6 +8,7 @@ resumes it without paying again for finished clips); finished films play inline.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
 import gradio as gr
@@ -104,8 +105,11 @@ def _runs_html(manager: JobManager, signer: MediaSigner, owner_key: str) -> str:
     return "".join(cards) or f'<div class="empty">{html.escape(t("story_none_running", lang))}</div>'
 
 
-def build_storyboard_tab(manager: JobManager, signer: MediaSigner, owner: Any, api_key: Any, timer: Any) -> None:
-    """Lay out the panel inside the caller's Blocks and wire it."""
+def build_storyboard_tab(manager: JobManager, signer: MediaSigner, owner: Any, api_key: Any, timer: Any) -> tuple[Callable[..., Any], list[Any], list[Any]]:
+    """Lay out the panel inside the caller's Blocks and wire it. Returns its live update (the
+    function, its inputs, its outputs) for the caller to run after each of the page's own
+    refreshes: run after the refresh that decides whether the timer goes on, it never reads a
+    run as still going once the page has stopped asking."""
     # Labels, the example and its price in the browser's language (Gradio's frontend picks them).
     with gr.Accordion(I18N("sb_title"), open=False, elem_id="storyboard"):
         script = gr.Textbox(bilingual(example_script), lines=10, label=I18N("sb_script"), elem_id="storyboard-script")
@@ -153,4 +157,4 @@ def build_storyboard_tab(manager: JobManager, signer: MediaSigner, owner: Any, a
 
     # A hidden box, not gr.State (which holds an event stream open for the page's life).
     shown = gr.Textbox("", visible="hidden", elem_id="storyboard-shown")
-    timer.tick(refresh, [owner, shown], [runs, shown], api_visibility="private", show_progress="hidden", queue=False)
+    return refresh, [owner, shown], [runs, shown]
