@@ -156,6 +156,49 @@ def test_the_form_event_writes_price_bar_end_image_and_tier_help_by_name(page):
     assert h.on_form(data, None)[-4:] == (SKIP,) * 4
 
 
+def test_a_pages_form_changes_are_answered_one_at_a_time_in_order(page, monkeypatch):
+    """Several changes at once (a reused job sets many fields) are answered by threads side by
+    side; an older answer that finished last would leave the page showing the price of a form
+    it no longer has. One page's answers wait for each other; another page's do not."""
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    h = _handlers(page)
+    order: list[str] = []
+    entered = threading.Event()
+
+    def slow(data, request):  # the first answer is slow; the second must not overtake it
+        name = data["name"]
+        if name == "older":
+            entered.set()
+            time.sleep(0.3)
+        order.append(name)
+        return ()
+
+    monkeypatch.setattr(h, "_on_form", slow)
+    same, other = SimpleNamespace(session_hash="page-a"), SimpleNamespace(session_hash="page-b")
+    older = threading.Thread(target=h.on_form, args=({"name": "older"}, same))
+    older.start()
+    assert entered.wait(5)
+    h.on_form({"name": "other page"}, other)  # not held up by page a
+    newer = threading.Thread(target=h.on_form, args=({"name": "newer"}, same))
+    newer.start()
+    older.join(5)
+    newer.join(5)
+    assert order == ["other page", "older", "newer"]
+
+
+def test_session_locks_are_kept_for_the_most_recent_sessions_only():
+    from studio.ui.ordered import SessionLocks
+
+    locks = SessionLocks(size=2)
+    a = locks.get("a")
+    assert locks.get("a") is a
+    locks.get("b"), locks.get("c")  # "a" is the least recently used: dropped
+    assert len(locks) == 2 and locks.get("a") is not a
+
+
 def test_events_that_show_no_progress_keep_it_on_one_hidden_box(page):
     """Gradio's page walks every component an event ever gave a loading status after each step
     of every event; the quiet events give it to one hidden box, never to their outputs."""

@@ -44,6 +44,7 @@ from studio.ui.i18n import I18N, t
 from studio.ui.lang import current_lang
 from studio.ui.media import MediaSigner
 from studio.ui.messages import friendly, plain, refusing
+from studio.ui.ordered import SessionLocks
 from studio.ui.present import job_cards, spend_text
 from studio.ui.review_links import share_boxes
 from studio.ui.shots import ShotBuilder, duration_bar, rows_from_values
@@ -100,6 +101,7 @@ class Handlers(ClickHandlers, CodeHandlers):
         self.c: dict[str, Any] = {}
         self.shots: ShotBuilder | None = None
         self.form_outputs: list[Any] = []
+        self.form_order = SessionLocks()  # a page's form events answered in the order they came
 
     def bind(self, components: dict[str, Any], shots: ShotBuilder) -> None:
         """The page's components by name (what the handlers read and write) and the shot builder.
@@ -122,8 +124,16 @@ class Handlers(ClickHandlers, CodeHandlers):
         three snippets (:meth:`priced`), the shot bar (:meth:`shot_bar`), the end image as the
         endpoint's schema allows (:meth:`_schema`) and the tier's help. One server event, not
         four: each event a change fires costs the page a pass over every component's loading
-        status (bench/README.md, "Test suite time"). Never raises; a part that cannot be
-        answered is left as it is."""
+        status (bench/README.md, "Test suite time"). A page's changes are answered one at a
+        time, in the order they came (:mod:`studio.ui.ordered`). Never raises; a part that
+        cannot be answered is left as it is."""
+        session = getattr(request, "session_hash", None)
+        if isinstance(session, str) and session:
+            with self.form_order.get(session):
+                return self._on_form(data, request)
+        return self._on_form(data, request)
+
+    def _on_form(self, data: dict[Any, Any], request: gr.Request) -> tuple[Any, ...]:
         c, s = self.c, self.shots
         assert s is not None
         bar = self.shot_bar(data.get(c["duration"]), *(data.get(v) for v in s.values))
