@@ -47,14 +47,15 @@ class Served:
     home: Path | None = None  # the studio's STUDIO_HOME (its journal); None for bare Gradio
 
 
-def _stat(pid: int) -> tuple[int, float] | None:
-    """(parent pid, utime + stime in seconds) of one process, or None if it is gone."""
+def _stat(pid: int, reaped: bool = False) -> tuple[int, float] | None:
+    """(parent pid, utime + stime in seconds) of one process, or None if it is gone; with
+    ``reaped``, also the CPU of its children that ended and were reaped (cutime + cstime)."""
     try:
         raw = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
     rest = raw[raw.rfind(")") + 2 :].split()  # fields from "state" on; the name may hold spaces
-    return int(rest[1]), (int(rest[11]) + int(rest[12])) / _TICKS
+    return int(rest[1]), sum(int(x) for x in rest[11 : 15 if reaped else 13]) / _TICKS
 
 
 def _tree(pid: int) -> list[int]:
@@ -83,15 +84,16 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
-def browser_cpu_seconds() -> float:
-    """CPU time used so far by the Chromium processes this process started (through Playwright's driver)."""
+def browser_cpu_seconds(reaped: bool = False) -> float:
+    """CPU time used so far by the Chromium processes this process started (through Playwright's
+    driver); with ``reaped``, also by those of them already ended (a closed context's renderers)."""
     total = 0.0
     for p in _tree(os.getpid()):
         try:
             name = Path(f"/proc/{p}/comm").read_text().strip()
         except OSError:
             continue
-        st = _stat(p) if name.startswith("chrom") else None
+        st = _stat(p, reaped) if name.startswith("chrom") else None
         if st is not None:
             total += st[1]
     return total

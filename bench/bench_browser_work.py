@@ -22,7 +22,6 @@ Temporary files go under /tmp only.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -33,12 +32,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import _idle_servers as idle_servers  # noqa: E402
 from _idle_servers import studio_server  # noqa: E402
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, SESSION_READY  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PLAYWRIGHT_DISABLED_FEATURES, SESSION_READY  # noqa: E402
 
 # The suite's arguments, but Playwright's own feature list (the omnibox popup's WebUI stays on).
-PLAYWRIGHT_FEATURES = [a.replace(",WebUIOmniboxPopup,WebUIOmniboxAimPopup", "") for a in CHROMIUM_ARGS]
+PLAYWRIGHT_FEATURES = [
+    "--disable-features=" + ",".join(PLAYWRIGHT_DISABLED_FEATURES) if a.startswith("--disable-features=") else a for a in CHROMIUM_ARGS
+]
 CHANGE_DURATION = """(v) => { const b = document.querySelector('#duration input[type=number]'); b.value = v;
   b.dispatchEvent(new Event('input', {bubbles: true})); b.dispatchEvent(new Event('change', {bubbles: true})); b.blur(); }"""
 CHANGE_PROMPT = """(v) => { const b = document.querySelector('#prompt textarea'); b.value = 'wide shot, take ' + v;
@@ -46,29 +48,8 @@ CHANGE_PROMPT = """(v) => { const b = document.querySelector('#prompt textarea')
 
 
 def browser_cpu_seconds() -> float:
-    """CPU used so far by the Chromium processes this process started, and by those of them
-    already ended and reaped (a closed context's renderers): utime + stime + cutime + cstime."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    stats: dict[int, tuple[int, str, float]] = {}
-    for entry in os.listdir("/proc"):
-        try:
-            raw = Path(f"/proc/{entry}/stat").read_text() if entry.isdigit() else ""
-        except OSError:
-            continue
-        if raw:
-            rest = raw[raw.rfind(")") + 2 :].split()
-            name = raw[raw.find("(") + 1 : raw.rfind(")")]
-            stats[int(entry)] = (int(rest[1]), name, sum(int(x) for x in rest[11:15]) / ticks)
-    children: dict[int, list[int]] = {}
-    for pid, (parent, _, _) in stats.items():
-        children.setdefault(parent, []).append(pid)
-    total, todo = 0.0, [os.getpid()]
-    while todo:
-        pid = todo.pop()
-        todo.extend(children.get(pid, []))
-        if pid in stats and stats[pid][1].startswith("chrom"):
-            total += stats[pid][2]
-    return total
+    """Chromium's CPU so far, its ended processes included (contexts are closed between reads)."""
+    return idle_servers.browser_cpu_seconds(reaped=True)
 
 
 def per_context(p: Any, args: list[str], count: int) -> float:

@@ -27,6 +27,15 @@ from ..sim_support import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("STUDIO_CHROMIUM", "/usr/bin/chromium")
+# Playwright's own --disable-features list (its chromiumSwitches), repeated in CHROMIUM_ARGS, and
+# the features of the preloaded address-bar WebUI, which the suite turns off too.
+PLAYWRIGHT_DISABLED_FEATURES = [
+    "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding",
+    "ThirdPartyStoragePartitioning", "AvoidCorsURLLoaderRestartOnRedirect", "TcpPortRandomizationWin",
+    "OptimizationHints", "NetworkTimeServiceQuerying", "AimEnabled", "PreconnectToSearch",
+]
+PRELOADED_WEBUI = ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup"]
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -43,14 +52,8 @@ CHROMIUM_ARGS = [
     # pages for the address bar's popup (chrome://omnibox-popup.top-chrome/ and its AI variant),
     # each in a renderer of its own, about 0.6 s of CPU per context that no test uses
     # (bench/README.md, "Test suite time"). The last --disable-features wins, so Playwright's
-    # own list (its chromiumSwitches) is repeated first.
-    "--disable-features=" + ",".join([
-        "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
-        "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding",
-        "ThirdPartyStoragePartitioning", "AvoidCorsURLLoaderRestartOnRedirect", "TcpPortRandomizationWin",
-        "OptimizationHints", "NetworkTimeServiceQuerying", "AimEnabled", "PreconnectToSearch",
-        "WebUIOmniboxPopup", "WebUIOmniboxAimPopup",
-    ]),
+    # own list is repeated first.
+    "--disable-features=" + ",".join([*PLAYWRIGHT_DISABLED_FEATURES, *PRELOADED_WEBUI]),
 ]
 VIEWPORT = {"width": 1400, "height": 1000}
 # The page has its studio session (Generate may still be off until the form can be sent).
