@@ -1,7 +1,7 @@
 """SIGKILL at 20 random points across the life of jobs, then restart: nothing paid is lost.
 
 Each point starts the studio as its own process — the headless twin (`run` or `storyboard`) or
-the web studio (`python app.py`, submitting through its JSON API) — pointed at a simulator that
+the web studio (`python app.py`, forked by tests.forked_app, submitting through its JSON API) — pointed at a simulator that
 answers a submit in 0.3 s and sends result files at 150 kB/s, like a real network. The point
 waits until the journal shows the chosen phase (the paid submit in flight, polling, the
 download, stitching), sleeps a random part of that phase and kills the process with SIGKILL.
@@ -45,6 +45,7 @@ from studio.jobs.journal import JobRecord, open_journal
 from studio.jobs.runner import INTERRUPTED_SUBMIT
 from studio.simulator import SimulatorConfig, SimulatorServer
 
+from . import forked_app
 from .sim_support import free_port, wait_until
 from .studio_support import child_env
 
@@ -244,12 +245,16 @@ class _WebStudio:
         self.home = home
         self.port = free_port()
         env = _env(server, home) | {"GRADIO_SERVER_PORT": str(self.port)}
-        self.proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.log = home.with_name(home.name + "-app.log")
+        self.proc = forked_app.start(env, self.log)  # python app.py, without importing Gradio again
         self.url = f"http://127.0.0.1:{self.port}/"
         wait_until(self._up, timeout=60, interval=0.1)
 
+    def _output(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
     def _up(self) -> bool:
-        assert self.proc.poll() is None, self.proc.stderr.read() if self.proc.stderr else "exited"
+        assert self.proc.poll() is None, self._output() or "exited"
         try:
             with urllib.request.urlopen(self.url + "gradio_api/info", timeout=2) as answer:
                 return answer.status == 200
@@ -268,7 +273,7 @@ class _WebStudio:
         self.proc.send_signal(signal.SIGKILL)
 
     def wait(self, timeout: float) -> None:
-        self.proc.communicate(timeout=timeout)
+        self.proc.wait(timeout)
 
     def until_settled(self) -> subprocess.CompletedProcess[str]:
         """Wait until the restarted studio has brought every job to an end, then stop it."""
@@ -277,10 +282,10 @@ class _WebStudio:
             rows = _rows(self.home)
         finally:
             self.proc.send_signal(signal.SIGTERM)
-            _, stderr = self.proc.communicate(timeout=30)
+            self.proc.wait(30)
         unknown = [r for r in rows if r.status == "unknown"]
         message = "\n".join(r.error or "" for r in unknown)
-        return subprocess.CompletedProcess(self.proc.args, 1 if unknown else 0, "", message or stderr)
+        return subprocess.CompletedProcess(self.proc.args, 1 if unknown else 0, "", message or self._output())
 
 
 # -- reading results --------------------------------------------------------------------------

@@ -303,3 +303,27 @@ ME = {"host": "here", "pid": 10, "run": "mine"}
 )
 def test_submit_abandoned(submitter, age, alive, abandoned):
     assert submit_abandoned(submitter, 1000.0 - age, now=1000.0, window=95.0, me=ME, alive=lambda pid: alive) is abandoned
+
+
+def test_a_forked_studio_is_a_submitter_of_its_own():
+    """A process forked from one that imported the studio (a preloading server, the suite's fork
+    server) gets its own pid and run: a restarted sibling never takes a killed one's unfinished
+    submit for its own."""
+    import json
+    import os
+
+    from studio.jobs.interrupted import SUBMITTER
+
+    parent = dict(SUBMITTER)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover (the child)
+        os.write(write, json.dumps(SUBMITTER).encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as answer:
+        child = json.loads(answer.read())
+    os.waitpid(pid, 0)
+    assert child["pid"] == pid != parent["pid"]
+    assert child["run"] != parent["run"] and child["host"] == parent["host"]
+    assert dict(SUBMITTER) == parent  # the parent's own identity is untouched

@@ -330,7 +330,10 @@ def test_create_server_keeps_its_secrets_and_hands_them_to_the_page(tmp_path):
 
 
 class SpaceApp(StudioApp):
-    """``python app.py`` with a Space's environment: SPACE_ID and SPACE_HOST, no GRADIO_SERVER_NAME."""
+    """``python app.py`` with a Space's environment: SPACE_ID and SPACE_HOST, no GRADIO_SERVER_NAME.
+    The command itself, as a Space runs it (not forked: :mod:`tests.forked_app`)."""
+
+    forked = False
 
     def env(self) -> dict[str, str]:
         env = super().env()

@@ -22,6 +22,17 @@ __all__ = ["SUBMITTER", "INTERRUPTED_SUBMIT", "InterruptedSubmits", "submit_aban
 # restarted container often gets the same pid again).
 SUBMITTER = {"host": socket.gethostname(), "pid": os.getpid(), "run": uuid.uuid4().hex}
 
+
+def _forked() -> None:
+    """A process forked from this one is another submitter: a server that imports the studio
+    once and forks a process per studio (the test suite's fork server; a preloading server)
+    must not hand every child its parent's identity, or a restarted studio would take a
+    killed sibling's unfinished submit for its own and never settle it."""
+    SUBMITTER.update(pid=os.getpid(), run=uuid.uuid4().hex)
+
+
+os.register_at_fork(after_in_child=_forked)
+
 # What a row left in ``submitting`` by a stopped studio says once it is settled.
 INTERRUPTED_SUBMIT = (
     "the studio stopped while this job was being submitted, so its outcome is unknown: RunComfy may "

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from .. import forked_app
 from ..conftest import PUBLISHED_CATALOG
 from ..sim_support import free_port, stop_process
 
@@ -70,7 +71,13 @@ FAST_SIM = {"STUDIO_SIM_QUEUE_SECONDS": "0.5", "STUDIO_SIM_RUN_SECONDS": "2.5"}
 
 
 class StudioApp:
-    """``python app.py`` in a subprocess; ``restart()`` keeps the port and the STUDIO_HOME."""
+    """``python app.py`` in a process of its own; ``restart()`` keeps the port and the STUDIO_HOME.
+
+    Forked from a process that has imported the app already (:mod:`tests.forked_app`: the same
+    studio without the 4 s of importing Gradio each time); ``forked = False`` runs the command
+    itself."""
+
+    forked = True
 
     def __init__(self, home: Path, sim: dict[str, str] | None = None, port: int | None = None) -> None:
         self.home = Path(home)
@@ -98,10 +105,11 @@ class StudioApp:
 
     def start(self, timeout: float = 60.0) -> StudioApp:
         self.home.mkdir(parents=True, exist_ok=True)
-        with open(self.log_path, "ab") as log:  # the child keeps its own copy of the descriptor
-            self.proc = subprocess.Popen(
-                [sys.executable, "app.py"], cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT
-            )
+        if self.forked:
+            self.proc = forked_app.start(self.env(), self.log_path)  # type: ignore[assignment]
+        else:
+            with open(self.log_path, "ab") as log:  # the child keeps its own copy of the descriptor
+                self.proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while True:
             if self.proc.poll() is not None:
@@ -180,14 +188,36 @@ def browser() -> Iterator[Any]:
             b.close()
 
 
+CONSOLE = pytest.StashKey[list[str]]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
+    """A failed browser test's report carries what the two sides said: the tail of each studio
+    log it used and the browser's console errors and warnings (the page's own view of it)."""
+    report: pytest.TestReport = yield
+    if report.when == "call" and report.failed:
+        for value in getattr(item, "funcargs", {}).values():
+            if isinstance(value, StudioApp):
+                report.sections.append((f"the studio's log ({value.url}), its end", value.log_tail()))
+        lines = item.stash.get(CONSOLE, [])
+        if lines:
+            report.sections.append(("the browser's console (errors and warnings)", "\n".join(lines[-60:])))
+    return report
+
+
 @pytest.fixture
-def new_context(browser: Any) -> Iterator[Any]:
-    """Makes fresh browser contexts (own localStorage = own studio owner); closes them after."""
+def new_context(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """Makes fresh browser contexts (own localStorage = own studio owner); closes them after.
+    Their console errors and warnings go into a failed test's report."""
     made: list[Any] = []
+    lines = request.node.stash.setdefault(CONSOLE, [])
 
     def make(**options: Any) -> Any:
         ctx = browser.new_context(**{"viewport": VIEWPORT, **options})
         ctx.set_default_timeout(60_000)  # a loaded 2-core machine runs 3 workers
+        ctx.on("console", lambda m: lines.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
+        ctx.on("weberror", lambda e: lines.append(f"uncaught: {e.error}"))
         made.append(ctx)
         return ctx
 
