@@ -9,7 +9,7 @@ takes its own environment, working folder and output, then runs ``app.main()`` a
 
 What differs from ``python app.py`` is only what was read when the modules were imported. The
 studio reads its environment when it starts (``Settings.from_env``), never on import; of
-Gradio's modules, four keep ``GRADIO_TEMP_DIR`` and one the server's address and ports as
+Gradio's modules, several keep ``GRADIO_TEMP_DIR`` and one the server's address and ports as
 constants, which :func:`_reread_gradio_constants` sets again from the studio's environment.
 The tests of the command itself (a Space's start, ``tests/test_spaces.py``) still run
 ``python app.py``.
@@ -211,7 +211,7 @@ def _child(env: dict[str, str], log_path: str, argv: list[str]) -> None:
 
 def _reread_gradio_constants(env: dict[str, str]) -> None:
     """What Gradio's modules read from the environment when imported, read again: the upload
-    folder (``GRADIO_TEMP_DIR``, kept by four modules) and the server's address and ports."""
+    folder (``GRADIO_TEMP_DIR``, kept by every module with a ``DEFAULT_TEMP_DIR``) and the server's address and ports."""
     import gradio.http_server as http_server
 
     tempfile.tempdir = None  # found again from this environment (TMPDIR)

@@ -1,8 +1,9 @@
 """SIGKILL at 20 random points across the life of jobs, then restart: nothing paid is lost.
 
 Each point starts the studio as its own process — the headless twin (`run` or `storyboard`) or
-the web studio (`python app.py`, forked by tests.forked_app, submitting through its JSON API) — pointed at a simulator that
-answers a submit in 0.3 s and sends result files at 150 kB/s, like a real network. The point
+the web studio (`python app.py`, forked by tests.forked_app, submitting through its JSON API) —
+pointed at a simulator that answers a submit in 0.3 s and sends result files at 150 kB/s, like a
+real network. The point
 waits until the journal shows the chosen phase (the paid submit in flight, polling, the
 download, stitching), sleeps a random part of that phase and kills the process with SIGKILL.
 Then it restarts the studio the way a user would (`resume`, the same `storyboard` command, or
