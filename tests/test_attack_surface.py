@@ -22,7 +22,8 @@ What should hold, one group of tests each:
 2. Hostile values (null, "", 1 MB strings, 1000-item and nested lists, 1e9, -1, "NaN", huge
    integers as strings, ``{"__proto__": 1}``) in every parameter of every endpoint are refused
    quickly in the studio's words, naming the field, without a big jump in memory; the
-   variant limits (2-8) are enforced before anything is submitted.
+   variant limits (2-8) are enforced before anything is submitted; hundreds of API calls (each
+   a new Gradio session) leave little memory behind, and no deep link is written to disk.
 3. Markup in prompts, recipes, storyboards, owner keys and job ids only ever comes back
    escaped in HTML and messages.
 4. Malformed owner keys get a clear refusal naming the owner key (or an empty listing).
@@ -1479,6 +1480,39 @@ def test_storyboards_of_two_owners_with_one_title_stay_apart(target: Target) -> 
 def test_every_error_message_is_plain_studio_text(target: Target) -> None:
     problems = check_error_texts(target)
     assert not problems, report(problems, limit=40)
+
+
+SESSION_CALLS = 300
+SESSION_GROWTH_LIMIT_MB = 40.0  # Gradio's own sessions held about 0.4 MB each (120 MB here)
+
+
+def test_api_calls_leave_no_memory_or_files_behind(target: Target) -> None:
+    """Each API call is a new Gradio session: 300 of them leave the studio's RSS less than 40 MB
+    bigger (bench/bench_sessions.py), and ``/gradio_api/deep_link`` for sessions the caller
+    named, holding values of the caller's choosing, writes nothing into Gradio's temp folder."""
+    assert target.client is not None
+    data = target.baseline("/quote")
+    for _ in range(5):
+        assert target._raw_call("/quote", data)[0] == "complete"
+    before = _mem_mb(target.pid)["VmRSS"]
+    for _ in range(SESSION_CALLS):
+        target._raw_call("/quote", data)
+    grown = _mem_mb(target.pid)["VmRSS"] - before
+    assert grown < SESSION_GROWTH_LIMIT_MB, f"{SESSION_CALLS} API calls left the studio {grown:.0f} MB bigger"
+    fn_index = next(d["id"] for d in target.config["dependencies"] if d.get("api_name") == "quote")
+    for n in range(3):
+        session = f"attacker-session-{n}"
+        own = [MODEL, json.dumps({"prompt": f"Wide shot number {n}", "duration": 3}), 1]
+        joined = target.client.post("/gradio_api/queue/join", json={"data": own, "fn_index": fn_index, "session_hash": session})
+        assert joined.status_code == 200, joined.text
+        with target.client.stream("GET", f"/gradio_api/queue/data?session_hash={session}") as stream:
+            for line in stream.iter_lines():
+                if "process_completed" in line:
+                    break
+        answer = target.client.get("/gradio_api/deep_link", params={"session_hash": session})
+        assert answer.status_code == 404, f"deep link for a session of the caller's: {answer.status_code} {answer.text[:80]}"
+    written = [p for temp in target.temp_dirs for p in temp.rglob("*") if "deep_link" in str(p)]
+    assert not written, f"deep links written into Gradio's temp folder: {written[:3]}"
 
 
 def test_file_route_refuses_server_paths(target: Target) -> None:

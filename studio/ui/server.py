@@ -3,7 +3,8 @@
 ``create_server()`` connects the studio (live with a token, else offline on the embedded
 simulator), starts the job manager (which reattaches unfinished jobs), builds the Blocks and
 mounts them next to ``/studio/media``, with Gradio's MCP server at ``/gradio_api/mcp/`` offering
-the agent tools only (:mod:`studio.ui.mcp_server`), behind a cap on request bodies
+the agent tools only (:mod:`studio.ui.mcp_server`), sessions that keep no per-block copies
+and no deep-link route (:mod:`studio.ui.sessions`), behind a cap on request bodies
 (:mod:`studio.ui.limits`) and a fix Gradio's page needs before its modules load
 (:mod:`studio.ui.head_first`). ``serve()`` runs it with uvicorn; ``app.py``
 calls it (on a Hugging Face Space too: see :mod:`studio.ui.space`).
@@ -44,6 +45,7 @@ from studio.ui.media import MediaSigner, media_route, recipe_route, story_route
 from studio.ui.page_js import PAGE_HEAD
 from studio.ui.review_links import SHARE_HEAD
 from studio.ui.review_routes import review_routes
+from studio.ui.sessions import lean_sessions, no_deep_links
 from studio.ui.space import listen_address
 
 __all__ = ["StudioServer", "create_server", "serve", "CSS_PATH", "lend_operator_token", "published_images_folder"]
@@ -160,6 +162,7 @@ def create_server(studio: Studio | None = None) -> StudioServer:
     app.router.routes.append(story_route(studio.journal, signer))
     app.router.routes.append(recipe_route(studio.journal, signer))
     app.router.routes.extend(review_routes(manager, signer))  # "Share for review" (studio.ui.review_routes)
+    app.router.routes.append(no_deep_links())  # before Gradio's own (studio.ui.sessions)
     app = gr.mount_gradio_app(
         app,
         demo,
@@ -180,6 +183,7 @@ def create_server(studio: Studio | None = None) -> StudioServer:
     )
     narrow_mcp(demo)
     enforce_upload_checks(demo)
+    lean_sessions(demo)
     return StudioServer(app=BodyLimit(HeadFirst(app, IDLE_FRAMES_FIX)), manager=manager, demo=demo)
 
 

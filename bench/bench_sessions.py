@@ -1,0 +1,115 @@
+"""What one API call costs the studio in sessions: Gradio's own against the studio's lean ones.
+
+    python bench/bench_sessions.py              # 400 calls to /quote each way
+    python bench/bench_sessions.py --calls 1000
+
+Every ``POST /gradio_api/call/<name>`` is a new Gradio session. In one run, two ``python app.py``
+offline (own STUDIO_HOME and port under /tmp), one after the other: as shipped
+(:mod:`studio.ui.sessions`), and with ``lean_sessions`` and the deep-link refusal taken out
+(Gradio 6.31's own sessions). For each: ``--calls`` calls of ``/quote`` over raw HTTP, and the
+studio's CPU per call and RSS growth per 1,000 calls (``/proc``), then two
+``/gradio_api/deep_link`` requests for a session of its own and what they wrote into Gradio's
+temp folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import httpx  # noqa: E402
+from _idle_servers import cpu_seconds, rss_mb  # noqa: E402
+
+from tests.browser.conftest import StudioApp  # noqa: E402
+from tests.sim_support import stop_process  # noqa: E402
+
+# python app.py with Gradio's own sessions: the two studio.ui.sessions hooks, as studio.ui.server
+# imported them, made no-ops.
+GRADIO_OWN = (
+    "import runpy, studio.ui.server as s; from starlette.routing import Route; "
+    "s.lean_sessions = lambda demo: None; s.no_deep_links = lambda: Route('/_unused', lambda r: None); "
+    "runpy.run_path('app.py', run_name='__main__')"
+)
+REQUEST = json.dumps({"prompt": "wide shot, a red lighthouse at dusk", "duration": 5})
+
+
+def start(app: StudioApp, own: bool) -> subprocess.Popen[bytes]:
+    app.home.mkdir(parents=True)
+    command = [sys.executable, "-c", GRADIO_OWN] if own else [sys.executable, "app.py"]
+    log = open(app.log_path, "ab")  # noqa: SIM115  (the child keeps its own copy)
+    proc = subprocess.Popen(command, cwd=ROOT, env=app.env(), stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(app.url + "/", timeout=2):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    stop_process(proc, 5)
+    raise SystemExit(f"the studio did not start:\n{app.log_tail()}")
+
+
+def call(client: httpx.Client, name: str, data: list[object]) -> str:
+    event = client.post(f"/gradio_api/call/{name}", json={"data": data}).json()["event_id"]
+    with client.stream("GET", f"/gradio_api/call/{name}/{event}") as stream:
+        for line in stream.iter_lines():
+            if line.startswith("event:") and line[6:].strip() in ("complete", "error"):
+                return line[6:].strip()
+    return "no answer"
+
+
+def measure(own: bool, calls: int) -> None:
+    home = Path(tempfile.mkdtemp(prefix="bench-sessions-")) / "studio-home"
+    app = StudioApp(home)
+    proc = start(app, own)
+    try:
+        with httpx.Client(base_url=app.url, timeout=30) as client:
+            data: list[object] = ["kling/kling-3.0/standard/text-to-video", REQUEST, 1]
+            for _ in range(5):
+                assert call(client, "quote", data) == "complete"
+            cpu, rss = cpu_seconds(proc.pid), rss_mb(proc.pid)
+            for _ in range(calls):
+                call(client, "quote", data)
+            cpu, rss = cpu_seconds(proc.pid) - cpu, rss_mb(proc.pid) - rss
+            config = client.get("/config").json()
+            fn_index = next(d["id"] for d in config["dependencies"] if d.get("api_name") == "quote")
+            answers = []
+            for n in range(2):  # two sessions with different values: two different deep links
+                session = f"bench-session-{n}"
+                own_data = [data[0], json.dumps({"prompt": f"wide shot, lighthouse number {n}", "duration": 5}), 1]
+                client.post("/gradio_api/queue/join", json={"data": own_data, "fn_index": fn_index, "session_hash": session})
+                with client.stream("GET", f"/gradio_api/queue/data?session_hash={session}") as stream:
+                    for line in stream.iter_lines():
+                        if "process_completed" in line:
+                            break
+                answers.append(client.get(f"/gradio_api/deep_link?session_hash={session}").status_code)
+        written = sum(p.stat().st_size for p in (home.parent / "gradio-tmp").rglob("state.json"))
+        name = "Gradio's own sessions" if own else "the studio's lean sessions"
+        print(
+            f"{name:28s} {1000 * cpu / calls:5.1f} ms of studio CPU per call, RSS +{1000 * rss / calls:5.1f} MB "
+            f"per 1,000 calls ({calls} calls); /gradio_api/deep_link answered {answers}, wrote {written / 1024:.0f} KB"
+        )
+    finally:
+        stop_process(proc, 10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--calls", type=int, default=400, help="calls of /quote each way (default 400)")
+    args = parser.parse_args()
+    measure(own=True, calls=args.calls)
+    measure(own=False, calls=args.calls)
+
+
+if __name__ == "__main__":
+    main()
