@@ -7,7 +7,8 @@ Every ``POST /gradio_api/call/<name>`` is a new Gradio session. In one run, two 
 offline (own STUDIO_HOME and port under /tmp), one after the other: as shipped
 (:mod:`studio.ui.sessions`), and with ``lean_sessions`` and the deep-link refusal taken out
 (Gradio 6.31's own sessions). For each: ``--calls`` calls of ``/quote`` over raw HTTP, and the
-studio's CPU per call and RSS growth per 1,000 calls (``/proc``), then two
+studio's CPU per call and RSS growth per 1,000 calls (``/proc``); as many form changes of one
+page session (the page's form event, the clip length changed) and the CPU per change; then two
 ``/gradio_api/deep_link`` requests for a session of its own and what they wrote into Gradio's
 temp folder.
 """
@@ -68,6 +69,25 @@ def call(client: httpx.Client, name: str, data: list[object]) -> str:
     return "no answer"
 
 
+def form_change_cpu(client: httpx.Client, pid: int, changes: int) -> float:
+    """Studio CPU per form change of one page session: the page's one form event (``on_form``,
+    unqueued, at ``/gradio_api/run/predict``) with the clip length changed each time."""
+    config = client.get("/config").json()
+    components = {c["id"]: c for c in config["components"]}
+    dep = next(d for d in config["dependencies"] if d.get("api_name") == "on_form")
+    values = [components[i]["props"].get("value") for i in dep["inputs"]]
+    values[:2] = ["bench-owner-" + "0" * 20, ""]  # the two browser states: owner key and API key
+    at = [components[i]["props"].get("elem_id") for i in dep["inputs"]].index("duration")
+    trigger = dep["inputs"][at]
+    cpu = cpu_seconds(pid)
+    for n in range(changes):
+        values[at] = 3 + n % 12
+        body = {"data": values, "fn_index": dep["id"], "session_hash": "bench-page", "trigger_id": trigger}
+        answer = client.post("/gradio_api/run/predict", json=body)
+        assert answer.status_code == 200, answer.text[:200]
+    return (cpu_seconds(pid) - cpu) / changes
+
+
 def measure(own: bool, calls: int) -> None:
     home = Path(tempfile.mkdtemp(prefix="bench-sessions-")) / "studio-home"
     app = StudioApp(home)
@@ -81,6 +101,7 @@ def measure(own: bool, calls: int) -> None:
             for _ in range(calls):
                 call(client, "quote", data)
             cpu, rss = cpu_seconds(proc.pid) - cpu, rss_mb(proc.pid) - rss
+            change = form_change_cpu(client, proc.pid, calls)
             config = client.get("/config").json()
             fn_index = next(d["id"] for d in config["dependencies"] if d.get("api_name") == "quote")
             answers = []
@@ -97,7 +118,8 @@ def measure(own: bool, calls: int) -> None:
         name = "Gradio's own sessions" if own else "the studio's lean sessions"
         print(
             f"{name:28s} {1000 * cpu / calls:5.1f} ms of studio CPU per call, RSS +{1000 * rss / calls:5.1f} MB "
-            f"per 1,000 calls ({calls} calls); /gradio_api/deep_link answered {answers}, wrote {written / 1024:.0f} KB"
+            f"per 1,000 calls ({calls} calls); {1000 * change:5.1f} ms per form change ({calls} changes); "
+            f"/gradio_api/deep_link answered {answers}, wrote {written / 1024:.0f} KB"
         )
     finally:
         stop_process(proc, 10)

@@ -14,11 +14,22 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
-import pytest
+# Compiled bytecode of the studio and the tests, kept under the temp folder (never in the
+# checkout), so that the workers and the hundreds of Python processes the suite starts do not
+# compile them again each time, even where PYTHONDONTWRITEBYTECODE is set (bench/README.md,
+# "Test suite time"). Set before anything else is imported; children inherit it.
+PYCACHE = os.environ.get("PYTHONPYCACHEPREFIX") or str(Path(tempfile.gettempdir()) / "kling-studio-pycache")
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+os.environ["PYTHONPYCACHEPREFIX"] = sys.pycache_prefix = PYCACHE
+sys.dont_write_bytecode = False
+
+import httpx  # noqa: E402  (after the bytecode settings above)
+import pytest  # noqa: E402
 
 # RunComfy's catalog as published (tests/fixtures/README.md): every simulator a test starts, in
 # this process or a child, serves and enforces it instead of the studio's bundled snapshots.

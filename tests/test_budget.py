@@ -22,7 +22,7 @@ PRO_5S = Form(tier="pro", prompt="Wide shot of a harbour", duration=5)  # $0.56
 
 
 def manager_for(tmp_path, **limits):
-    studio = Studio.connect(Settings(data_dir=tmp_path), offline=True, queue_seconds=0.2, run_seconds=0.2, render=False, budget=BudgetLimits(**limits))
+    studio = Studio.connect(Settings(data_dir=tmp_path, poll_interval=0.05), offline=True, queue_seconds=0.2, run_seconds=0.2, render=False, budget=BudgetLimits(**limits))
     return JobManager(studio).start()
 
 

@@ -11,7 +11,7 @@ from studio.jobs.service import Studio
 
 @pytest.fixture
 def manager(tmp_path):
-    studio = Studio.connect(Settings(data_dir=tmp_path), offline=True, queue_seconds=0.2, run_seconds=0.3, render=False)
+    studio = Studio.connect(Settings(data_dir=tmp_path, poll_interval=0.05), offline=True, queue_seconds=0.2, run_seconds=0.3, render=False)
     m = JobManager(studio).start()
     yield m
     m.stop()

@@ -19,7 +19,7 @@ STANDARD_T2V = "kling/kling-3.0/standard/text-to-video"
 
 @pytest.fixture
 def manager(tmp_path):
-    studio = Studio.connect(Settings(data_dir=tmp_path), offline=True, queue_seconds=0.1, run_seconds=0.2, render=False)
+    studio = Studio.connect(Settings(data_dir=tmp_path, poll_interval=0.05), offline=True, queue_seconds=0.1, run_seconds=0.2, render=False)
     m = JobManager(studio).start()
     yield m
     m.stop()

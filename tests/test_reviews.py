@@ -38,7 +38,7 @@ HOSTILE = '<script>alert("x")</script> & "quotes" <b>bold</b>'
 @pytest.fixture(scope="module")
 def manager(tmp_path_factory):
     home = tmp_path_factory.mktemp("reviews")
-    studio = Studio.connect(Settings(data_dir=home), offline=True, queue_seconds=0.05, run_seconds=0.1, render=False)
+    studio = Studio.connect(Settings(data_dir=home, poll_interval=0.05), offline=True, queue_seconds=0.05, run_seconds=0.1, render=False)
     m = JobManager(studio).start()
     yield m
     m.stop()
