@@ -15,17 +15,14 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-# Compiled bytecode of the studio and the tests, kept under the temp folder (never in the
-# checkout), so that the workers and the hundreds of Python processes the suite starts do not
-# compile them again each time, even where PYTHONDONTWRITEBYTECODE is set (bench/README.md,
-# "Test suite time"). Set before anything else is imported; children inherit it.
-PYCACHE = os.environ.get("PYTHONPYCACHEPREFIX") or str(Path(tempfile.gettempdir()) / "kling-studio-pycache")
+# Compiled bytecode, as Python keeps it by default (``__pycache__`` folders, which .gitignore
+# leaves out), even where PYTHONDONTWRITEBYTECODE is set: the workers and the hundreds of Python
+# processes the suite starts then compile the studio and the tests once, not each time
+# (bench/README.md, "Test suite time"). Set before anything else is imported; children inherit it.
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-os.environ["PYTHONPYCACHEPREFIX"] = sys.pycache_prefix = PYCACHE
 sys.dont_write_bytecode = False
 
 import httpx  # noqa: E402  (after the bytecode settings above)

@@ -4,14 +4,14 @@ nothing for deep links, which the studio does not offer.
 For every new session (each page load, each API call), Gradio 6.31 builds the configuration of
 every block of the page (about 210 here) for its "deep link" feature: about 20 ms of CPU and
 0.4 MB that stay until 10,000 sessions are held, so an outsider's 10,000 API calls would hold
-about 4 GB (bench/bench_sessions.py). It builds a block's configuration again (its JSON schema
-included) each time a handler changes the block with ``gr.update``, several per form change. And ``GET /gradio_api/deep_link?session_hash=…`` writes
-that session's whole configuration (about 150 KB) into Gradio's temp folder on every call,
-without bound.
+about 4 GB (bench/bench_sessions.py). It builds a block's configuration again, JSON schema
+included, each time a handler changes that block with ``gr.update``. And
+``GET /gradio_api/deep_link?session_hash=…`` writes that session's whole configuration (about
+150 KB) into Gradio's temp folder on every call, without bound.
 
 :func:`lean_sessions` makes the app's sessions :class:`LeanSessionState`: Gradio's own, with its
-copy of the block table (what ``gr.update`` changed for this session, and ``gr.State``
-values), but no configuration copies. :func:`no_deep_links` is the route that answers
+copy of the block table (the blocks ``gr.update`` changed for this session) and its ``gr.State``
+values, but no configuration copies. :func:`no_deep_links` is the route that answers
 ``/gradio_api/deep_link`` with 404 before Gradio's would write anything.
 tests/test_sessions.py fails when a Gradio upgrade changes what is replaced here.
 """
