@@ -12,7 +12,9 @@ In one run, against one ``python app.py`` offline:
 2. a studio page load: Chromium CPU per load;
 3. ``--changes`` clip-length changes, then as many prompt edits, in one page: the renderer's
    main-thread task time per change (CDP ``Performance.getMetrics``, ``TaskDuration``) and
-   Chromium CPU per change.
+   Chromium CPU per change;
+4. the same page waiting 4 s for a condition that never holds, checked on every animation frame
+   (Playwright's default) and every ``WAIT_POLL_MS`` (the suite's): Chromium CPU per second.
 
 Chromium CPU counts its processes still running and those it has reaped (``/proc``).
 
@@ -35,7 +37,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import _idle_servers as idle_servers  # noqa: E402
 from _idle_servers import studio_server  # noqa: E402
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PLAYWRIGHT_DISABLED_FEATURES, SESSION_READY  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PLAYWRIGHT_DISABLED_FEATURES, SESSION_READY, WAIT_POLL_MS  # noqa: E402
 
 # The suite's arguments, but Playwright's own feature list (the omnibox popup's WebUI stays on).
 PLAYWRIGHT_FEATURES = [
@@ -72,6 +74,8 @@ def task_seconds(cdp: Any) -> float:
 
 
 def studio_work(p: Any, url: str, loads: int, changes: int) -> None:
+    from playwright.sync_api import Error as PlaywrightError
+
     browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
     try:
         before = browser_cpu_seconds()
@@ -96,6 +100,16 @@ def studio_work(p: Any, url: str, loads: int, changes: int) -> None:
                 page.wait_for_timeout(400)
             cpu, task = browser_cpu_seconds() - cpu, task_seconds(cdp) - task
             print(f"{name}: renderer main thread {1000 * task / changes:.0f} ms, Chromium CPU {1000 * cpu / changes:.0f} ms each ({changes})")
+        waiting = {}
+        for polling in ("raf", WAIT_POLL_MS):
+            cpu = browser_cpu_seconds()
+            try:
+                page.wait_for_function("() => document.querySelector('#never-on-this-page')", polling=polling, timeout=4000)
+            except PlaywrightError:
+                pass
+            waiting[polling] = (browser_cpu_seconds() - cpu) / 4
+        print(f"a page waiting for a condition: {waiting['raf']:.3f} s of Chromium CPU per second checked every frame, "
+              f"{waiting[WAIT_POLL_MS]:.3f} s every {WAIT_POLL_MS} ms (the suite's default)")
     finally:
         browser.close()
 
