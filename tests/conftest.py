@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 # Compiled bytecode, as Python keeps it by default (``__pycache__`` folders, which .gitignore
-# leaves out), even where PYTHONDONTWRITEBYTECODE is set: the workers and the hundreds of Python
+# leaves out), even where PYTHONDONTWRITEBYTECODE is set: the workers and the dozens of Python
 # processes the suite starts then compile the studio and the tests once, not each time
 # (bench/README.md, "Test suite time"). Set before anything else is imported; children inherit it.
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)

@@ -155,7 +155,7 @@ class StudioApp:
 
 # How often the suite's page.wait_for_function checks its condition, in milliseconds. Playwright
 # checks on every animation frame by default, which makes the waiting page draw 60 frames a
-# second (0.08 s of Chromium CPU per second of waiting against 0.01 s at 25 ms;
+# second (0.07 s of Chromium CPU per second of waiting against 0.02 s at 25 ms;
 # bench/bench_browser_work.py); a test's own polling= still wins.
 WAIT_POLL_MS = 25
 
