@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -31,8 +29,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 import httpx  # noqa: E402
 from _idle_servers import cpu_seconds, rss_mb  # noqa: E402
 
+from tests import gradio_http  # noqa: E402
 from tests.browser.conftest import StudioApp  # noqa: E402
-from tests.sim_support import stop_process  # noqa: E402
 
 # python app.py with Gradio's own sessions: the two studio.ui.sessions hooks, as studio.ui.server
 # imported them, made no-ops.
@@ -44,35 +42,19 @@ GRADIO_OWN = (
 REQUEST = json.dumps({"prompt": "wide shot, a red lighthouse at dusk", "duration": 5})
 
 
-def start(app: StudioApp, own: bool) -> subprocess.Popen[bytes]:
-    app.home.mkdir(parents=True)
-    command = [sys.executable, "-c", GRADIO_OWN] if own else [sys.executable, "app.py"]
-    log = open(app.log_path, "ab")  # noqa: SIM115  (the child keeps its own copy)
-    proc = subprocess.Popen(command, cwd=ROOT, env=app.env(), stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(app.url + "/", timeout=2):
-                return proc
-        except OSError:
-            time.sleep(0.2)
-    stop_process(proc, 5)
-    raise SystemExit(f"the studio did not start:\n{app.log_tail()}")
+class Shipped(StudioApp):
+    """``python app.py`` run as a command (not forked), like the other side."""
+
+    forked = False
 
 
-def call(client: httpx.Client, name: str, data: list[object]) -> str:
-    event = client.post(f"/gradio_api/call/{name}", json={"data": data}).json()["event_id"]
-    with client.stream("GET", f"/gradio_api/call/{name}/{event}") as stream:
-        for line in stream.iter_lines():
-            if line.startswith("event:") and line[6:].strip() in ("complete", "error"):
-                return line[6:].strip()
-    return "no answer"
+class GradioOwn(Shipped):
+    command = ("-c", GRADIO_OWN)
 
 
-def form_change_cpu(client: httpx.Client, pid: int, changes: int) -> float:
+def form_change_cpu(client: httpx.Client, config: dict[str, Any], pid: int, changes: int) -> float:
     """Studio CPU per form change of one page session: the page's one form event (``on_form``,
     unqueued, at ``/gradio_api/run/predict``) with the clip length changed each time."""
-    config = client.get("/config").json()
     components = {c["id"]: c for c in config["components"]}
     dep = next(d for d in config["dependencies"] if d.get("api_name") == "on_form")
     values = [components[i]["props"].get("value") for i in dep["inputs"]]
@@ -90,29 +72,26 @@ def form_change_cpu(client: httpx.Client, pid: int, changes: int) -> float:
 
 def measure(own: bool, calls: int) -> None:
     home = Path(tempfile.mkdtemp(prefix="bench-sessions-")) / "studio-home"
-    app = StudioApp(home)
-    proc = start(app, own)
+    app = (GradioOwn if own else Shipped)(home).start()
+    assert app.proc is not None
+    pid = app.proc.pid
     try:
         with httpx.Client(base_url=app.url, timeout=30) as client:
             data: list[object] = ["kling/kling-3.0/standard/text-to-video", REQUEST, 1]
             for _ in range(5):
-                assert call(client, "quote", data) == "complete"
-            cpu, rss = cpu_seconds(proc.pid), rss_mb(proc.pid)
+                assert gradio_http.call(client, "quote", data)[0] == "complete"
+            cpu, rss = cpu_seconds(pid), rss_mb(pid)
             for _ in range(calls):
-                call(client, "quote", data)
-            cpu, rss = cpu_seconds(proc.pid) - cpu, rss_mb(proc.pid) - rss
-            change = form_change_cpu(client, proc.pid, calls)
+                gradio_http.call(client, "quote", data)
+            cpu, rss = cpu_seconds(pid) - cpu, rss_mb(pid) - rss
             config = client.get("/config").json()
-            fn_index = next(d["id"] for d in config["dependencies"] if d.get("api_name") == "quote")
+            change = form_change_cpu(client, config, pid, calls)
+            quote = gradio_http.fn_index(config, "quote")
             answers = []
             for n in range(2):  # two sessions with different values: two different deep links
                 session = f"bench-session-{n}"
                 own_data = [data[0], json.dumps({"prompt": f"wide shot, lighthouse number {n}", "duration": 5}), 1]
-                client.post("/gradio_api/queue/join", json={"data": own_data, "fn_index": fn_index, "session_hash": session})
-                with client.stream("GET", f"/gradio_api/queue/data?session_hash={session}") as stream:
-                    for line in stream.iter_lines():
-                        if "process_completed" in line:
-                            break
+                gradio_http.join(client, quote, session, own_data)
                 answers.append(client.get(f"/gradio_api/deep_link?session_hash={session}").status_code)
         written = sum(p.stat().st_size for p in (home.parent / "gradio-tmp").rglob("state.json"))
         name = "Gradio's own sessions" if own else "the studio's lean sessions"
@@ -122,7 +101,7 @@ def measure(own: bool, calls: int) -> None:
             f"/gradio_api/deep_link answered {answers}, wrote {written / 1024:.0f} KB"
         )
     finally:
-        stop_process(proc, 10)
+        app.stop()
 
 
 def main() -> None:

@@ -58,6 +58,7 @@ from typing import Any, ClassVar
 import httpx
 import pytest
 
+from . import gradio_http
 from .browser.conftest import StudioApp
 from .sim_support import free_port
 
@@ -476,25 +477,14 @@ class Target:
 
     def _raw_call(self, name: str, data: list[Any]) -> tuple[str, Any, str]:
         assert self.client is not None
-        r = self.client.post(f"/gradio_api/call{name}", json={"data": data})
-        if r.status_code != 200:
-            return f"http {r.status_code}", None, r.text
-        event_id = r.json()["event_id"]
-        event = None
-        with self.client.stream("GET", f"/gradio_api/call{name}/{event_id}") as stream:
-            for line in stream.iter_lines():
-                if line.startswith("event:"):
-                    event = line[6:].strip()
-                elif line.startswith("data:") and event in ("complete", "error"):
-                    raw = line[5:].strip()
-                    try:
-                        decoded = json.loads(raw)
-                    except ValueError:
-                        decoded = raw
-                    if event == "complete":
-                        return "complete", decoded, ""
-                    message = decoded.get("error") if isinstance(decoded, dict) else decoded
-                    return "error", decoded, "" if message is None else str(message)
+        kind, decoded = gradio_http.call(self.client, name, data)
+        if kind.startswith("http "):
+            return kind, None, decoded
+        if kind == "error":
+            message = decoded.get("error") if isinstance(decoded, dict) else decoded
+            return "error", decoded, "" if message is None else str(message)
+        if kind == "complete":
+            return kind, decoded, ""
         return "transport", None, "the event stream ended without complete or error"
 
     def journal_rows(self, app: StudioApp | None = None) -> int:
@@ -1499,16 +1489,12 @@ def test_api_calls_leave_no_memory_or_files_behind(target: Target) -> None:
         target._raw_call("/quote", data)
     grown = _mem_mb(target.pid)["VmRSS"] - before
     assert grown < SESSION_GROWTH_LIMIT_MB, f"{SESSION_CALLS} API calls left the studio {grown:.0f} MB bigger"
-    fn_index = next(d["id"] for d in target.config["dependencies"] if d.get("api_name") == "quote")
+    quote = gradio_http.fn_index(target.config, "quote")
     for n in range(3):
         session = f"attacker-session-{n}"
         own = [MODEL, json.dumps({"prompt": f"Wide shot number {n}", "duration": 3}), 1]
-        joined = target.client.post("/gradio_api/queue/join", json={"data": own, "fn_index": fn_index, "session_hash": session})
+        joined = gradio_http.join(target.client, quote, session, own)
         assert joined.status_code == 200, joined.text
-        with target.client.stream("GET", f"/gradio_api/queue/data?session_hash={session}") as stream:
-            for line in stream.iter_lines():
-                if "process_completed" in line:
-                    break
         answer = target.client.get("/gradio_api/deep_link", params={"session_hash": session})
         assert answer.status_code == 404, f"deep link for a session of the caller's: {answer.status_code} {answer.text[:80]}"
     written = [p for temp in target.temp_dirs for p in temp.rglob("*") if "deep_link" in str(p)]

@@ -75,9 +75,10 @@ class StudioApp:
 
     Forked from a process that has imported the app already (:mod:`tests.forked_app`: the same
     studio without the 4 s of importing Gradio each time); ``forked = False`` runs the command
-    itself."""
+    itself (``python`` with ``command``)."""
 
     forked = True
+    command: tuple[str, ...] = ("app.py",)  # what python runs when not forked
 
     def __init__(self, home: Path, sim: dict[str, str] | None = None, port: int | None = None) -> None:
         self.home = Path(home)
@@ -109,7 +110,7 @@ class StudioApp:
             self.proc = forked_app.start(self.env(), self.log_path)  # type: ignore[assignment]
         else:
             with open(self.log_path, "ab") as log:  # the child keeps its own copy of the descriptor
-                self.proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
+                self.proc = subprocess.Popen([sys.executable, *self.command], cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while True:
             if self.proc.poll() is not None:

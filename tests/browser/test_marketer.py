@@ -36,6 +36,7 @@ from studio.domain.catalog import endpoint
 from studio.domain.pricing import format_usd, quote_clip
 from studio.ui.i18n import TEXT
 
+from .. import gradio_http
 from .conftest import COUNT_FRAMES_JS, FAST_SIM, SESSION_READY, StudioApp
 
 try:  # the browser fixture says why (or skips) when Playwright is missing
@@ -389,13 +390,9 @@ def test_the_figure_equals_the_server_quote_on_200_random_forms(studio, open_pag
         key = (tier, seconds, audio, takes)
         if key not in quotes:
             request = json.dumps({"prompt": "wide shot, a red lighthouse", "duration": seconds, "audio": audio})
-            event = api.post("/gradio_api/call/quote", json={"data": [f"kling/kling-3.0/{tier}/text-to-video", request, takes]})
-            event.raise_for_status()
-            with api.stream("GET", f"/gradio_api/call/quote/{event.json()['event_id']}") as stream:
-                lines = list(stream.iter_lines())
-            assert "event: complete" in lines, lines
-            [answer] = json.loads(lines[lines.index("event: complete") + 1].removeprefix("data:"))
-            quotes[key] = Decimal(answer["total_usd"])
+            kind, answer = gradio_http.call(api, "quote", [f"kling/kling-3.0/{tier}/text-to-video", request, takes])
+            assert kind == "complete", (kind, answer)
+            quotes[key] = Decimal(answer[0]["total_usd"])
         return quotes[key]
 
     page = open_page(studio)
