@@ -236,6 +236,9 @@ class Settings:
     # STUDIO_FFMPEG_TIMEOUT: seconds one ffmpeg run (stitching a storyboard, taking a clip's
     # last frame) may take before it is killed.
     ffmpeg_timeout: float = FFMPEG_TIMEOUT
+    # The last frames taken to continue from a video (a PNG each, up to ~10 MB at 4K) kept in
+    # the process's temporary folder at most (STUDIO_FRAMES_KEPT), the oldest removed first.
+    frames_kept: int = 16
 
     # The page asks before one click spends this much or more (USD, STUDIO_CONFIRM_ABOVE_USD) or
     # submits more jobs than ``confirm_above_jobs`` (STUDIO_CONFIRM_ABOVE_JOBS).
@@ -318,6 +321,7 @@ class Settings:
             image_check_timeout=_positive(env, "STUDIO_IMAGE_CHECK_TIMEOUT", cls.image_check_timeout),
             image_check_cap_bytes=_count(env, "STUDIO_IMAGE_CHECK_CAP_BYTES", cls.image_check_cap_bytes, minimum=1),
             ffmpeg_timeout=_positive(env, "STUDIO_FFMPEG_TIMEOUT", cls.ffmpeg_timeout),
+            frames_kept=_count(env, "STUDIO_FRAMES_KEPT", cls.frames_kept, minimum=1),
             confirm_above_usd=_float(env, "STUDIO_CONFIRM_ABOVE_USD", cls.confirm_above_usd),
             confirm_above_jobs=_count(env, "STUDIO_CONFIRM_ABOVE_JOBS", cls.confirm_above_jobs),
             visitor_clients=max(1, int(_float(env, "STUDIO_VISITOR_CLIENTS", cls.visitor_clients))),

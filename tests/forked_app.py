@@ -25,6 +25,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -71,6 +72,7 @@ class _Server:
                 self.proc.wait(15)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+        shutil.rmtree(self.log.parent, ignore_errors=True)
 
 
 _SERVER: _Server | None = None

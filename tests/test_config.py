@@ -91,6 +91,7 @@ POLICY_VARIABLES = [
     ("STUDIO_FFMPEG_TIMEOUT", "ffmpeg_timeout", "900", 900.0, ["0", "-1", "x"]),
     ("STUDIO_CONFIRM_ABOVE_JOBS", "confirm_above_jobs", "10", 10, ["-1", "2.5", "x"]),
     ("STUDIO_VISITOR_CLIENTS", "visitor_clients", "8", 8, ["-1", "x"]),
+    ("STUDIO_FRAMES_KEPT", "frames_kept", "4", 4, ["0", "-1", "2.5", "x"]),
     ("STUDIO_DOUBLE_SUBMIT_SECONDS", "double_submit_seconds", "3", 3.0, ["-1", "x"]),
     ("STUDIO_BALANCE_CACHE_SECONDS", "balance_cache_seconds", "120", 120.0, ["-1", "x"]),
     ("STUDIO_QUEUE_IDLE_POLL_SECONDS", "queue_idle_poll_seconds", "0.05", 0.05, ["0", "-1", "2", "x"]),

@@ -135,3 +135,23 @@ def test_last_frame_only_for_this_browsers_finished_video(manager):
     assert frame.suffix == ".png" and frame.stat().st_size > 0
     with pytest.raises(ValidationError):  # another browser's video
         manager.last_frame("bob-key", job.job_id)
+
+
+def test_last_frames_are_few_and_go_when_the_studio_stops(tmp_path):
+    """A public studio continues from many videos: the frames kept are bounded, one per video,
+    and none is left in the temporary folder once the studio stops."""
+    settings = Settings(data_dir=tmp_path, poll_interval=0.05, frames_kept=2)
+    studio = Studio.connect(settings, offline=True, queue_seconds=0.1, run_seconds=0.1, render=False)
+    manager = JobManager(studio).start()
+    try:
+        jobs = [manager.submit(Form(prompt=f"Wide shot of harbour {n}", duration=3), "alice-key") for n in range(3)]
+        assert manager.wait_idle(30)
+        first = manager.last_frame("alice-key", jobs[0].job_id)
+        assert manager.last_frame("alice-key", jobs[0].job_id) == first  # asked again: the same file
+        folder = first.parent
+        frames = [manager.last_frame("alice-key", job.job_id) for job in jobs[1:]]
+        assert sorted(folder.iterdir()) == sorted(frames) and not first.exists()  # the oldest went
+        assert manager.last_frame("alice-key", jobs[0].job_id).is_file()  # and is taken again when asked
+    finally:
+        manager.stop()
+    assert not folder.exists()

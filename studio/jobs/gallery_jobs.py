@@ -7,7 +7,9 @@ browser's is :meth:`JobService.job <studio.jobs.job_service.JobService.job>`'s a
 from __future__ import annotations
 
 import logging
+import shutil
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -33,6 +35,8 @@ class GalleryJobs:
         self.settings = studio.settings
         self.jobs = jobs
         self.run_times: Cached[dict[str, float]] = Cached(self.settings.run_times_seconds)
+        self._frames: Path | None = None  # this process's folder of last frames, made on first use
+        self._frames_lock = threading.Lock()
 
     def _own_video(self, owner_key: str, job_id: str) -> JobRecord:
         """One of this browser's finished videos; ValidationError naming "job" otherwise."""
@@ -82,14 +86,36 @@ class GalleryJobs:
         return "Video deleted. Its cost stays in your spend."
 
     def last_frame(self, owner_key: str, job_id: str) -> Path:
-        """The last frame of one of this browser's finished videos, as a PNG in a temporary folder.
+        """The last frame of one of this browser's finished videos, as a PNG.
+
+        Frames live in one temporary folder of this process, one per video (asked again, the
+        same file), at most ``settings.frames_kept`` of them, the oldest removed first; the
+        folder goes when the studio stops (:meth:`close`). Gradio copies the one returned into
+        its own cache before the page sees it, so a removed frame costs nobody anything.
 
         Raises ValidationError when the job is not this browser's or its video is gone.
         """
         record = self.jobs.job(owner_key, job_id)
         if record is None or record.status != "succeeded" or not record.files or not Path(record.files[0]).is_file():
             raise ValidationError([Problem("job", "this video is not in this browser, or not on disk any more")])
-        return last_frame(Path(record.files[0]), Path(tempfile.mkdtemp(prefix="kling-frame-")) / "last-frame.png", timeout=self.settings.ffmpeg_timeout)
+        with self._frames_lock:
+            if self._frames is None or not self._frames.is_dir():
+                self._frames = Path(tempfile.mkdtemp(prefix="kling-frames-"))
+            frame = self._frames / f"{record.job_id}.png"
+            if not frame.is_file():
+                last_frame(Path(record.files[0]), frame, timeout=self.settings.ffmpeg_timeout)
+            frame.touch()  # the newest, whether taken now or before
+            kept = sorted(self._frames.glob("*.png"), key=lambda path: path.stat().st_mtime_ns, reverse=True)
+            for old in kept[self.settings.frames_kept :]:
+                old.unlink(missing_ok=True)
+        return frame
+
+    def close(self) -> None:
+        """Remove this process's folder of last frames."""
+        with self._frames_lock:
+            if self._frames is not None:
+                shutil.rmtree(self._frames, ignore_errors=True)
+                self._frames = None
 
     def typical_run_seconds(self) -> dict[str, float]:
         """Model id → median run time of its latest succeeded jobs (all browsers), read from

@@ -69,6 +69,7 @@ class JobManager:
 
     def stop(self) -> None:
         self.worker.stop(self._close, timeout=30)
+        self.gallery.close()
 
     async def _close(self) -> None:
         await self.job_service.close()
@@ -169,7 +170,7 @@ class JobManager:
         return self.gallery.delete_video(owner_key, job_id)
 
     def last_frame(self, owner_key: str, job_id: str) -> Path:
-        """The last frame of one of this browser's finished videos, as a PNG in a temporary folder."""
+        """The last frame of one of this browser's finished videos, as a PNG (see GalleryJobs)."""
         return self.gallery.last_frame(owner_key, job_id)
 
     def typical_run_seconds(self) -> dict[str, float]:
