@@ -1380,8 +1380,9 @@ PUBLIC_ENDPOINTS = ("/load", "/generate", "/generate_confirmed", "/jobs", "/stor
                     # The MCP server's tools (studio.ui.agent_tools), public endpoints too.
                     "/list_endpoints", "/quote_request", "/validate_request", "/generate_video", "/job_status", "/list_my_videos",
                     "/plan_storyboard", "/start_storyboard", "/storyboard_progress")
-# The two image flags are page-only events (no server function) that still take the image.
-FILE_ENDPOINTS = ("/generate", "/generate_confirmed", "/open_recipe", "/has_start_image", "/has_end_image")
+# The two image flags are page-only events (no server function) that still take the image; the
+# two checks read an image when it is uploaded (studio.ui.image_check).
+FILE_ENDPOINTS = ("/generate", "/generate_confirmed", "/open_recipe", "/has_start_image", "/has_end_image", "/check_start_image", "/check_end_image")
 
 
 def _id(name: str) -> str:

@@ -237,3 +237,33 @@ def test_the_choices_come_from_the_catalog():
     assert ASPECT_RATIOS == ("16:9", "9:16", "1:1")
     assert (BLANK.tier, BLANK.mode, BLANK.duration, BLANK.aspect_ratio) == ("standard", "text-to-video", 5, "16:9")
     assert [tier_label(k) for k in TIER_KEYS] == ["Standard", "Pro", "4K"] and tier_label("8k") == "8k"
+
+
+@pytest.mark.parametrize("role", ["start", "end"])
+def test_an_image_is_read_when_uploaded_and_a_refused_one_is_taken_out(page, role, tmp_path):
+    """The upload event of each image reads the file (the submit's own reading) and, when it
+    refuses it, a browser-only event empties the field: a picture that cannot be sent never
+    sits in the form with Generate on (the browser side: tests/browser/test_marketer.py)."""
+    from PIL import Image
+
+    from studio.ui.guard import upload_folder
+
+    image = next(b for b in page.blocks.values() if getattr(b, "elem_id", None) == f"{role}-image")
+    [check] = [f for f in page.fns.values() if any(t == (image._id, "upload") for t in f.targets)]
+    [clear] = [f for f in page.fns.values() if f.trigger_after == check._id]
+    assert clear.trigger_only_on_failure and clear.fn is None and clear.js and [o._id for o in clear.outputs] == [image._id]
+    assert [i._id for i in check.inputs] == [image._id] and check.queue  # queued: the UI's concurrency bounds the decodes
+
+    folder = upload_folder() / "abc"
+    folder.mkdir(parents=True)
+    good, text, empty = folder / "red.png", folder / "notes.jpg", folder / "empty.png"
+    Image.new("RGB", (640, 360), (200, 40, 40)).save(good)
+    text.write_text("meeting notes, not a picture\n")
+    empty.write_bytes(b"")
+    assert check.fn(str(good)) is None and check.fn(None) is None
+    outside = tmp_path / "red.png"
+    Image.new("RGB", (640, 360)).save(outside)
+    for bad, why in ((text, "is really a text file"), (empty, "the file is empty"), (outside, "upload the file from your computer")):
+        with pytest.raises(gr.Error) as refused:
+            check.fn(str(bad))  # the last: a server path named by a caller, never read
+        assert refused.value.message.lstrip("• ").startswith(f"{role} image: {why}")

@@ -33,6 +33,7 @@ from studio.ui.code_view import build_code_panel
 from studio.ui.gallery_panel import build_gallery_filters
 from studio.ui.guard import StudioBlocks
 from studio.ui.i18n import I18N, bilingual
+from studio.ui.image_check import CLEAR_ON_REFUSAL_JS, image_check
 from studio.ui.page_js import AFTER_ACTION_JS, PROMPT_MODE_JS, draft_js
 from studio.ui.shots import ShotBuilder, build_shots
 from studio.ui.storyboard_tab import build_storyboard_tab
@@ -214,11 +215,15 @@ def _wire_form(h: Any, p: Page, form_inputs: set[Any], has_images: list[Any]) ->
     the endpoint's schema allows (an end frame only where the tier has one) and the tier's help
     (``Handlers.on_form``). One event, not one per concern: every event a change fires costs
     the page a pass over all its components' loading statuses. It takes no file: whether an
-    image is there is all it needs (set in the browser). Returns the event's inputs and
-    outputs (the page's load runs it too)."""
+    image is there is all it needs (set in the browser); an upload is read once, when it
+    arrives, and one that is not a picture is refused and taken out (:mod:`studio.ui.image_check`).
+    Returns the event's inputs and outputs (the page's load runs it too)."""
     c, shots = p.form.c, p.form.shots
     for name, image, has in zip(("start", "end"), (c["start_image"], c["end_image"]), has_images, strict=True):
         image.change(None, image, has, js="(image) => Boolean(image)", queue=False, api_name=f"has_{name}_image", **QUIET)
+        # Queued (a full decode each), so the UI's concurrency bounds how many run at once.
+        checked = image.upload(image_check(f"{name} image"), image, None, **QUIET)
+        checked.failure(None, None, image, js=CLEAR_ON_REFUSAL_JS, queue=False, **QUIET)
     inputs = (form_inputs - {c["start_image"], c["end_image"]}) | set(has_images)
     outputs = [p.cost, p.generate, p.reason, *p.code, shots.bar, c["end_image"], c["_end_note"], c["_end_switch"], c["_tier_help"]]
     watched = [comp for comp in inputs if comp not in (p.owner, p.api_key)]

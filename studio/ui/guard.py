@@ -26,13 +26,14 @@ from gradio.exceptions import ComponentProcessingError
 from gradio.utils import get_upload_folder
 from PIL import Image
 
+from studio.errors import Problem, ValidationError
 from studio.images.limits import MAX_PIXELS
 from studio.ui.i18n import language_of, t
 from studio.ui.lang import current_lang, set_lang
 from studio.ui.messages import error_title, plain
 from studio.ui.translate import text
 
-__all__ = ["StudioBlocks", "enforce_upload_checks", "is_upload", "request_lang", "upload_folder"]
+__all__ = ["StudioBlocks", "enforce_upload_checks", "is_upload", "request_lang", "upload_folder", "uploaded_path"]
 
 log = logging.getLogger("studio.ui")
 
@@ -50,6 +51,23 @@ def is_upload(path: Path) -> bool:
         return False
     folder = upload_folder()
     return resolved.is_relative_to(folder) and resolved != folder and resolved.is_file() and not path.is_symlink()
+
+
+def uploaded_path(value: Any, field: str) -> Path | None:
+    """A file this visitor uploaded through Gradio, or None.
+
+    Gradio hands handlers the path of an upload in its upload folder; a path anywhere else
+    (a server file named by a caller) is refused, never read.
+    """
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or len(value) > 4096:
+        raise ValidationError([Problem(field, "upload the file from your computer")])
+    path = Path(value)
+    if not is_upload(path):
+        log.warning("%s: refused a path outside the upload folder", field)
+        raise ValidationError([Problem(field, "upload the file from your computer; files on the server are not accepted")])
+    return path
 
 
 def enforce_upload_checks(demo: gr.Blocks) -> None:

@@ -16,7 +16,6 @@ import os
 import secrets
 from dataclasses import replace
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -39,7 +38,7 @@ from studio.ui.click import ClickHandlers, request_lang
 from studio.ui.code_view import CodeHandlers
 from studio.ui.gallery_view import gallery as render_gallery
 from studio.ui.gallery_view import gallery_action, gallery_version, story_films
-from studio.ui.guard import is_upload
+from studio.ui.guard import uploaded_path
 from studio.ui.i18n import I18N, t
 from studio.ui.lang import current_lang
 from studio.ui.media import MediaSigner
@@ -69,23 +68,6 @@ def _choice(value: Any, choices: tuple[str, ...], field: str) -> str:
     if value not in choices:
         raise ValidationError([Problem(field, f"{bounds.shown(value, 20)} is not one of {', '.join(choices)}")])
     return str(value)
-
-
-def _upload(value: Any, field: str) -> Path | None:
-    """A file this visitor uploaded through Gradio, or None.
-
-    Gradio hands handlers the path of an upload in its upload folder; a path anywhere else
-    (a server file named by a caller) is refused, never read.
-    """
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str) or len(value) > 4096:
-        raise ValidationError([Problem(field, "upload the file from your computer")])
-    path = Path(value)
-    if not is_upload(path):
-        log.warning("%s: refused a path outside the upload folder", field)
-        raise ValidationError([Problem(field, "upload the file from your computer; files on the server are not accepted")])
-    return path
 
 
 class Handlers(ClickHandlers, CodeHandlers):
@@ -304,8 +286,8 @@ class Handlers(ClickHandlers, CodeHandlers):
         extras = {
             "takes": bounds.whole_number(get("takes") or 1, "takes", 1, bounds.MAX_JOBS_PER_ACTION),
             "fit": _choice(get("fit") or FITS[0], FITS, "fit"),
-            "start_image": _upload(get("start_image"), "start image"),
-            "end_image": _upload(get("end_image"), "end image"),
+            "start_image": uploaded_path(get("start_image"), "start image"),
+            "end_image": uploaded_path(get("end_image"), "end image"),
             "owner": get("owner"),
             "api_key": bounds.optional_text(get("api_key"), "API key", 4096).strip() or None,
             "compare": bounds.choice_list(get("compare"), "A/B tiers", TIER_KEYS),
@@ -365,7 +347,7 @@ class Handlers(ClickHandlers, CodeHandlers):
     def open_recipe(self, path: str | None) -> dict[Any, Any]:
         """Load a recipe file into the form (job recipes; storyboards go to the storyboard panel)."""
         try:
-            upload = _upload(path, "recipe")
+            upload = uploaded_path(path, "recipe")
             if upload is None:
                 return self._note("")
             if upload.stat().st_size > bounds.MAX_STORYBOARD_JSON_CHARS:
