@@ -2,7 +2,7 @@
 
 ``create_server()`` connects the studio (live with a token, else offline on the embedded
 simulator), starts the job manager (which reattaches unfinished jobs), builds the Blocks and
-mounts them next to ``/studio/media``, with Gradio's MCP server at ``/gradio_api/mcp/`` offering
+mounts them next to ``/studio/media`` (Gradio's app made once: :mod:`studio.ui.one_app`), with Gradio's MCP server at ``/gradio_api/mcp/`` offering
 the agent tools only (:mod:`studio.ui.mcp_server`), sessions that keep no per-block copies
 and no deep-link route (:mod:`studio.ui.sessions`), behind a cap on request bodies
 (:mod:`studio.ui.limits`) and a fix Gradio's page needs before its modules load
@@ -42,6 +42,7 @@ from studio.ui.i18n import I18N
 from studio.ui.limits import BodyLimit
 from studio.ui.mcp_server import mcp_wanted, narrow_mcp
 from studio.ui.media import MediaSigner, media_route, recipe_route, story_route
+from studio.ui.one_app import adopt_mounted_app, one_gradio_app
 from studio.ui.page_js import PAGE_HEAD
 from studio.ui.review_links import SHARE_HEAD
 from studio.ui.review_routes import review_routes
@@ -154,8 +155,9 @@ def create_server(studio: Studio | None = None) -> StudioServer:
     manager = JobManager(studio, allow_operator_token=lend_operator_token(studio, os.environ)).start()
     signer = MediaSigner(kept.media)
     handlers = Handlers(manager, signer, browser_secret=kept.browser)
-    demo = build_app(handlers)
-    demo.queue(default_concurrency_limit=settings.ui_concurrency, max_size=settings.queue_size)
+    with one_gradio_app():  # Gradio's app is made once, by the mount (studio.ui.one_app)
+        demo = build_app(handlers)
+        demo.queue(default_concurrency_limit=settings.ui_concurrency, max_size=settings.queue_size)
     quiet_queue(demo, settings.queue_idle_poll_seconds)
     app = FastAPI(title="Kling Studio")
     app.router.routes.append(media_route(studio.journal, signer))
@@ -181,6 +183,7 @@ def create_server(studio: Studio | None = None) -> StudioServer:
         # Agents' tools at /gradio_api/mcp/ (studio.ui.agent_tools), and only those.
         mcp_server=mcp_wanted(os.environ),
     )
+    adopt_mounted_app(demo, app)
     narrow_mcp(demo)
     enforce_upload_checks(demo)
     lean_sessions(demo)
