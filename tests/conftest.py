@@ -58,18 +58,48 @@ SLOW_MODULES = {
 # work and the other tests fill in after. (xdist's default hands each worker a run of consecutive
 # tests: all the browser tests, which sort first, went to one worker while the others idled.)
 BROWSER_GROUPS = 3
+# Modules that mostly wait (on studios' simulated queues, renders and restarts) join a browser
+# group: while the browser tests keep both cores busy, their waits cost no time. Each group
+# runs its share at a different point (first, halfway, last), so at most one worker waits at
+# a time; left for the end, these waits kept the cores a fifth idle (bench/README.md, "Test
+# suite time").
+WAITING_MODULES = {
+    "test_attack_surface": 1,
+    "test_crash_points": 2,
+    "test_fault_matrix": 3, "test_cli_offline": 3, "test_crash_and_interrupt": 3, "test_mcp": 3,
+}
+WAIT_AT = {1: 0.0, 2: 0.5, 3: 1.0}  # where in its browser group a group's waiting modules run
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    browser_tests = 0
+    browser: dict[int, list[pytest.Item]] = {g: [] for g in range(1, BROWSER_GROUPS + 1)}
+    waiting: dict[int, list[pytest.Item]] = {g: [] for g in range(1, BROWSER_GROUPS + 1)}
+    rest: list[pytest.Item] = []
     for item in items:
         path = Path(str(item.path))
-        if "browser" in path.parts:
-            item.add_marker(pytest.mark.xdist_group(f"browser-{browser_tests % BROWSER_GROUPS + 1}"))
-            browser_tests += 1
         if "browser" in path.parts or path.stem in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
+        if "browser" in path.parts:
+            browser[sum(map(len, browser.values())) % BROWSER_GROUPS + 1].append(item)
+        elif WAITING_MODULES.get(path.stem, 0) in waiting:
+            waiting[WAITING_MODULES[path.stem]].append(item)
+        else:
+            rest.append(item)
+    ordered: list[pytest.Item] = []
+    for group, tests in browser.items():
+        at = _module_boundary(tests, WAIT_AT[group])
+        for item in [*tests[:at], *waiting[group], *tests[at:]]:
+            item.add_marker(pytest.mark.xdist_group(f"browser-{group}"))
+            ordered.append(item)
+    items[:] = ordered + rest
+
+
+def _module_boundary(tests: list[pytest.Item], fraction: float) -> int:
+    """The index nearest ``fraction`` of ``tests`` where a new module starts (a module's own
+    fixtures are not set up twice)."""
+    starts = [0, *(i for i in range(1, len(tests)) if tests[i].path != tests[i - 1].path), len(tests)]
+    return min(starts, key=lambda i: abs(i - fraction * len(tests)))
 
 
 @pytest.fixture(autouse=True)
