@@ -15,8 +15,9 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 # Compiled bytecode, as Python keeps it by default (``__pycache__`` folders, which .gitignore
 # leaves out), even where PYTHONDONTWRITEBYTECODE is set: the workers and the dozens of Python
@@ -52,11 +53,11 @@ SLOW_MODULES = {
 }
 
 
-# The browser tests are dealt round-robin into this many groups (pytest.ini runs `--dist
-# loadgroup`): each group runs on one worker, in order, under one Chromium and one studio, and
-# the biggest groups are handed out first, so every worker starts with its share of the browser
-# work and the other tests fill in after. (xdist's default hands each worker a run of consecutive
-# tests: all the browser tests, which sort first, went to one worker while the others idled.)
+# The browser tests are dealt round-robin into this many groups: each group runs on one worker,
+# in order, under one Chromium and one studio, and the groups (the biggest units) are handed out
+# first, so every worker starts with its share of the browser work and the other tests fill in
+# after. (xdist's default hands each worker a run of consecutive tests: all the browser tests,
+# which sort first, went to one worker while the others idled.)
 BROWSER_GROUPS = 3
 # Modules that mostly wait (on studios' simulated queues, renders and restarts) join a browser
 # group: while the browser tests keep both cores busy, their waits cost no time. Each group
@@ -71,8 +72,29 @@ WAITING_MODULES = {
 WAIT_AT = {1: 0.0, 2: 0.5, 3: 1.0}  # where in its browser group a group's waiting modules run
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
+def groups_of(nodeids: Iterable[str]) -> dict[str, int]:
+    """Test id → its group (1 to BROWSER_GROUPS), for the browser tests (round-robin, module by
+    module in sorted order) and the waiting modules; whatever the order the ids come in, so the
+    xdist controller (:func:`pytest_xdist_make_scheduler`) finds the same groups as the workers."""
+    by_module: dict[str, list[str]] = {}
+    for nodeid in nodeids:
+        by_module.setdefault(nodeid.split("::")[0], []).append(nodeid)
+    groups: dict[str, int] = {}
+    dealt = 0
+    for module in sorted(by_module):
+        if module.startswith("tests/browser/"):
+            for nodeid in sorted(by_module[module]):
+                groups[nodeid] = dealt % BROWSER_GROUPS + 1
+                dealt += 1
+        elif Path(module).stem in WAITING_MODULES:
+            groups.update(dict.fromkeys(by_module[module], WAITING_MODULES[Path(module).stem]))
+    return groups
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the slow tests; put each group's tests together, its waiting modules at WAIT_AT."""
+    groups = groups_of(item.nodeid for item in items)
     browser: dict[int, list[pytest.Item]] = {g: [] for g in range(1, BROWSER_GROUPS + 1)}
     waiting: dict[int, list[pytest.Item]] = {g: [] for g in range(1, BROWSER_GROUPS + 1)}
     rest: list[pytest.Item] = []
@@ -80,18 +102,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         path = Path(str(item.path))
         if "browser" in path.parts or path.stem in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
-        if "browser" in path.parts:
-            browser[sum(map(len, browser.values())) % BROWSER_GROUPS + 1].append(item)
-        elif WAITING_MODULES.get(path.stem, 0) in waiting:
-            waiting[WAITING_MODULES[path.stem]].append(item)
-        else:
+        if item.nodeid not in groups:
             rest.append(item)
+        else:
+            (browser if "browser" in path.parts else waiting)[groups[item.nodeid]].append(item)
     ordered: list[pytest.Item] = []
     for group, tests in browser.items():
         at = _module_boundary(tests, WAIT_AT[group])
-        for item in [*tests[:at], *waiting[group], *tests[at:]]:
-            item.add_marker(pytest.mark.xdist_group(f"browser-{group}"))
-            ordered.append(item)
+        ordered += [*tests[:at], *waiting[group], *tests[at:]]
     items[:] = ordered + rest
 
 
@@ -100,6 +118,28 @@ def _module_boundary(tests: list[pytest.Item], fraction: float) -> int:
     fixtures are not set up twice)."""
     starts = [0, *(i for i in range(1, len(tests)) if tests[i].path != tests[i - 1].path), len(tests)]
     return min(starts, key=lambda i: abs(i - fraction * len(tests)))
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """xdist's scheduling by scope, a scope being one group of :func:`groups_of` or one test.
+
+    xdist 3.8's own ``--dist loadgroup`` finds groups by an ``@group`` suffix it writes to
+    ``item._nodeid``, which pytest 9 no longer reads (ids are ``item._id``): every group fell
+    apart into single tests. The groups are found here instead, from the test ids alone."""
+    if config.getvalue("dist") != "loadgroup":
+        return None  # another --dist asked for on the command line: xdist's own
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        groups: dict[str, int] | None = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self.groups is None:
+                self.groups = groups_of(next(iter(self.registered_collections.values())))
+            group = self.groups.get(nodeid)
+            return f"group-{group}" if group else nodeid
+
+    return GroupScheduling(config, log)
 
 
 @pytest.fixture(autouse=True)
