@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -53,93 +53,66 @@ SLOW_MODULES = {
 }
 
 
-# The browser tests are dealt round-robin into this many groups: each group runs on one worker,
-# in order, under one Chromium and one studio, and the groups (the biggest units) are handed out
-# first, so every worker starts with its share of the browser work and the other tests fill in
-# after. (xdist's default hands each worker a run of consecutive tests: all the browser tests,
-# which sort first, went to one worker while the others idled.)
-BROWSER_GROUPS = 3
-# Modules that mostly wait (on studios' simulated queues, renders and restarts) join a browser
-# group: while the browser tests keep both cores busy, their waits cost no time. Each group
-# runs its share at a different point (first, halfway, last), so at most one worker waits at
-# a time; left for the end, these waits kept the cores a fifth idle (bench/README.md, "Test
-# suite time").
-WAITING_MODULES = {
-    "test_attack_surface": 1,
-    "test_crash_points": 2,
-    "test_fault_matrix": 3, "test_cli_offline": 3, "test_crash_and_interrupt": 3, "test_mcp": 3,
+# Scheduling (pytest.ini runs three xdist workers): each test is its own unit, handed out in the
+# suite's order to whichever worker is free (:func:`pytest_xdist_make_scheduler`). The order puts
+# the browser tests first, which keep both cores busy, and the modules that mostly wait (on
+# studios' simulated queues, renders and restarts) among them, at different points, so their
+# waits cost no time; left to the end, they kept the cores a fifth idle. Measured side by side
+# with browser groups pinned to one worker each (bench/README.md, "Test suite time"): 5 min 49 s
+# and 6 min 0 s this way, 6 min 22 s grouped.
+WAITING_MODULES = {  # module → where among the browser tests it runs (0 first, 1 after the last)
+    "test_attack_surface": 0.0,
+    "test_crash_points": 0.5,
+    "test_fault_matrix": 1.0, "test_cli_offline": 1.0, "test_crash_and_interrupt": 1.0, "test_mcp": 1.0,
 }
-WAIT_AT = {1: 0.0, 2: 0.5, 3: 1.0}  # where in its browser group a group's waiting modules run
-
-
-def groups_of(nodeids: Iterable[str]) -> dict[str, int]:
-    """Test id → its group (1 to BROWSER_GROUPS), for the browser tests (round-robin, module by
-    module in sorted order) and the waiting modules; whatever the order the ids come in, so the
-    xdist controller (:func:`pytest_xdist_make_scheduler`) finds the same groups as the workers."""
-    by_module: dict[str, list[str]] = {}
-    for nodeid in nodeids:
-        by_module.setdefault(nodeid.split("::")[0], []).append(nodeid)
-    groups: dict[str, int] = {}
-    dealt = 0
-    for module in sorted(by_module):
-        if module.startswith("tests/browser/"):
-            for nodeid in sorted(by_module[module]):
-                groups[nodeid] = dealt % BROWSER_GROUPS + 1
-                dealt += 1
-        elif Path(module).stem in WAITING_MODULES:
-            groups.update(dict.fromkeys(by_module[module], WAITING_MODULES[Path(module).stem]))
-    return groups
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the slow tests; put each group's tests together, its waiting modules at WAIT_AT."""
-    groups = groups_of(item.nodeid for item in items)
-    browser: dict[int, list[pytest.Item]] = {g: [] for g in range(1, BROWSER_GROUPS + 1)}
-    waiting: dict[int, list[pytest.Item]] = {g: [] for g in range(1, BROWSER_GROUPS + 1)}
+    """Mark the slow tests; order the browser tests first with the waiting modules among them."""
+    browser: list[pytest.Item] = []
+    waiting: dict[float, list[pytest.Item]] = {}
     rest: list[pytest.Item] = []
     for item in items:
         path = Path(str(item.path))
         if "browser" in path.parts or path.stem in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
-        if item.nodeid not in groups:
-            rest.append(item)
+        if "browser" in path.parts:
+            browser.append(item)
+        elif path.stem in WAITING_MODULES:
+            waiting.setdefault(WAITING_MODULES[path.stem], []).append(item)
         else:
-            (browser if "browser" in path.parts else waiting)[groups[item.nodeid]].append(item)
+            rest.append(item)
     ordered: list[pytest.Item] = []
-    for group, tests in browser.items():
-        at = _module_boundary(tests, WAIT_AT[group])
-        ordered += [*tests[:at], *waiting[group], *tests[at:]]
-    items[:] = ordered + rest
+    done = 0
+    for fraction in sorted(waiting):
+        at = _module_boundary(browser, fraction)
+        ordered += [*browser[done:at], *waiting[fraction]]
+        done = max(done, at)
+    items[:] = ordered + browser[done:] + rest
 
 
 def _module_boundary(tests: list[pytest.Item], fraction: float) -> int:
-    """The index nearest ``fraction`` of ``tests`` where a new module starts (a module's own
-    fixtures are not set up twice)."""
+    """The index nearest ``fraction`` of ``tests`` where a new module starts."""
     starts = [0, *(i for i in range(1, len(tests)) if tests[i].path != tests[i - 1].path), len(tests)]
     return min(starts, key=lambda i: abs(i - fraction * len(tests)))
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """xdist's scheduling by scope, a scope being one group of :func:`groups_of` or one test.
+    """For ``--dist loadgroup`` (pytest.ini): every test its own unit, in the suite's order.
 
-    xdist 3.8's own ``--dist loadgroup`` finds groups by an ``@group`` suffix it writes to
-    ``item._nodeid``, which pytest 9 no longer reads (ids are ``item._id``): every group fell
-    apart into single tests. The groups are found here instead, from the test ids alone."""
+    xdist's own loadgroup finds groups by an ``@group`` suffix that xdist 3.8 writes to
+    ``item._nodeid``, which pytest 9 no longer reads: it already ran every test as its own
+    unit, by accident. This says so, and keeps it if a later xdist mends the suffix."""
     if config.getvalue("dist") != "loadgroup":
         return None  # another --dist asked for on the command line: xdist's own
     from xdist.scheduler import LoadScopeScheduling
 
-    class GroupScheduling(LoadScopeScheduling):
-        groups: dict[str, int] | None = None
-
+    class OneByOne(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            if self.groups is None:
-                self.groups = groups_of(next(iter(self.registered_collections.values())))
-            group = self.groups.get(nodeid)
-            return f"group-{group}" if group else nodeid
+            return nodeid
 
-    return GroupScheduling(config, log)
+    return OneByOne(config, log)
 
 
 @pytest.fixture(autouse=True)
