@@ -57,9 +57,9 @@ SLOW_MODULES = {
 # suite's order to whichever worker is free (:func:`pytest_xdist_make_scheduler`). The order puts
 # the browser tests first, which keep both cores busy, and the modules that mostly wait (on
 # studios' simulated queues, renders and restarts) among them, at different points, so their
-# waits cost no time; left to the end, they kept the cores a fifth idle. Measured side by side
-# with browser groups pinned to one worker each (bench/README.md, "Test suite time"): 5 min 49 s
-# and 6 min 0 s this way, 6 min 22 s grouped.
+# waits cost no time; left to the end, they kept the cores a fifth idle. Against browser groups
+# pinned to one worker each it measured no worse (bench/README.md, "Test suite time": 5 min 49 s
+# – 6 min 19 s this way, 6 min 22 s grouped, within the machine's swing) and is simpler.
 WAITING_MODULES = {  # module → where among the browser tests it runs (0 first, 1 after the last)
     "test_attack_surface": 0.0,
     "test_crash_points": 0.5,
