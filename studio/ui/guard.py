@@ -4,7 +4,7 @@ A Gradio API caller can name any server path (or URL) in a file argument, and Gr
 what it names into its cache, which ``/gradio_api/file=`` serves. :class:`StudioBlocks` refuses
 every file argument that is not in Gradio's upload folder before Gradio touches it, naming the
 field; :func:`enforce_upload_checks` also turns on Gradio's own check (which ``launch()``
-enables and a mount does not), and the handlers check again with :func:`is_upload` before
+enables and a mount does not), and the handlers check again with :func:`uploaded_path` before
 reading anything. A value Gradio cannot convert (a text file renamed ``.jpg``) is refused
 naming its field ("start image: …"), never with Gradio's internal text and a server path.
 Before Gradio's own conversion, each value is checked against its component (a choice among
