@@ -62,9 +62,7 @@ SLOW_MODULES = {
 # – 6 min 19 s this way, 6 min 22 s grouped, within the machine's swing) and is simpler.
 WAITING_MODULES = {  # module → where among the browser tests it runs (0 first, 1 after the last)
     "test_attack_surface": 0.0,
-    "test_spaces": 0.25, "test_storyboard": 0.25, "test_manager": 0.25,
     "test_crash_points": 0.5,
-    "test_ui_smoke": 0.75, "test_secrets_isolation": 0.75, "test_end_to_end": 0.75,
     "test_fault_matrix": 1.0, "test_cli_offline": 1.0, "test_crash_and_interrupt": 1.0, "test_mcp": 1.0,
 }
 
