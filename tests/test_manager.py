@@ -155,3 +155,29 @@ def test_last_frames_are_few_and_go_when_the_studio_stops(tmp_path):
     finally:
         manager.stop()
     assert not folder.exists()
+
+
+def test_a_killed_studios_frames_are_removed_by_the_next_one(tmp_path):
+    """A studio killed before it could remove its frames folder leaves it; the next studio's
+    first frame folder removes it: only folders of processes that no longer exist, only real
+    folders, never a link or the folder of a live process."""
+    import os
+    import subprocess
+    import sys
+
+    from studio.jobs.gallery_jobs import FRAMES_PREFIX, frames_folder
+
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    dead = tmp_path / f"{FRAMES_PREFIX}{ended.stdout.strip()}-abc123"
+    dead.mkdir()
+    (dead / "old.png").write_bytes(b"png")
+    live = tmp_path / f"{FRAMES_PREFIX}{os.getppid()}-def456"  # the test runner's parent: alive
+    live.mkdir()
+    target = tmp_path / "not-mine"
+    target.mkdir()
+    (target / "keep.txt").write_text("kept")
+    link = tmp_path / f"{FRAMES_PREFIX}{ended.stdout.strip()}-link99"
+    link.symlink_to(target, target_is_directory=True)
+    made = frames_folder(tmp_path)
+    assert made.is_dir() and made.name.startswith(f"{FRAMES_PREFIX}{os.getpid()}-") and made.stat().st_mode & 0o077 == 0
+    assert not dead.exists() and live.is_dir() and link.is_symlink() and (target / "keep.txt").read_text() == "kept"

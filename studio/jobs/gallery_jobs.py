@@ -7,6 +7,7 @@ browser's is :meth:`JobService.job <studio.jobs.job_service.JobService.job>`'s a
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 import threading
@@ -16,15 +17,34 @@ from pathlib import Path
 from studio.domain.catalog import MODES, TIERS, endpoint
 from studio.errors import Problem, StudioError, ValidationError
 from studio.jobs.cached import Cached
+from studio.jobs.interrupted import pid_alive
 from studio.jobs.job_service import JobService
 from studio.jobs.journal import JobRecord
 from studio.jobs.run_times import learned_run_seconds
 from studio.jobs.service import Studio
 from studio.media.stitch import last_frame
 
-__all__ = ["GalleryJobs"]
+__all__ = ["FRAMES_PREFIX", "GalleryJobs", "frames_folder"]
 
 log = logging.getLogger("studio.jobs.manager")
+
+FRAMES_PREFIX = "kling-frames-"  # + the studio's pid + "-" + mkdtemp's random part
+
+
+def frames_folder(temp: Path | None = None) -> Path:
+    """A new private folder for this process's last frames in the temporary folder, after
+    removing those of studios that ended without removing theirs (killed): folders named for a
+    process that no longer exists, real folders (not links) of this user only."""
+    temp = Path(temp or tempfile.gettempdir())
+    for old in temp.glob(f"{FRAMES_PREFIX}*-*"):
+        pid = old.name[len(FRAMES_PREFIX) :].split("-", 1)[0]
+        try:
+            mine = old.lstat().st_uid == os.geteuid() and old.is_dir() and not old.is_symlink()
+        except OSError:
+            continue
+        if mine and pid.isdigit() and int(pid) != os.getpid() and not pid_alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{FRAMES_PREFIX}{os.getpid()}-", dir=temp))
 
 
 class GalleryJobs:
@@ -88,9 +108,10 @@ class GalleryJobs:
     def last_frame(self, owner_key: str, job_id: str) -> Path:
         """The last frame of one of this browser's finished videos, as a PNG.
 
-        Frames live in one temporary folder of this process, one per video (asked again, the
-        same file), at most ``settings.frames_kept`` of them, the oldest removed first; the
-        folder goes when the studio stops (:meth:`close`). Gradio copies the one returned into
+        Frames live in one temporary folder of this process (:func:`frames_folder`), one per
+        video (asked again, the same file), at most ``settings.frames_kept`` of them, the oldest
+        removed first; the folder goes when the studio stops (:meth:`close`), or, when it was
+        killed, when the next studio makes its own. Gradio copies the one returned into
         its own cache before the page sees it, so a removed frame costs nobody anything.
 
         Raises ValidationError when the job is not this browser's or its video is gone.
@@ -100,7 +121,7 @@ class GalleryJobs:
             raise ValidationError([Problem("job", "this video is not in this browser, or not on disk any more")])
         with self._frames_lock:
             if self._frames is None or not self._frames.is_dir():
-                self._frames = Path(tempfile.mkdtemp(prefix="kling-frames-"))
+                self._frames = frames_folder()
             frame = self._frames / f"{record.job_id}.png"
             if not frame.is_file():
                 last_frame(Path(record.files[0]), frame, timeout=self.settings.ffmpeg_timeout)

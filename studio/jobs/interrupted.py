@@ -16,7 +16,7 @@ from typing import Any
 from studio.domain.job_status import FinalStatus
 from studio.jobs.journal import JobRecord, Journal
 
-__all__ = ["SUBMITTER", "INTERRUPTED_SUBMIT", "InterruptedSubmits", "submit_abandoned"]
+__all__ = ["SUBMITTER", "INTERRUPTED_SUBMIT", "InterruptedSubmits", "pid_alive", "submit_abandoned"]
 
 # Who is submitting: this process, told apart from an earlier one that had the same pid (a
 # restarted container often gets the same pid again).
@@ -92,10 +92,11 @@ def submit_abandoned(
     pid = submitter.get("pid")
     if submitter.get("host") != me["host"] or not isinstance(pid, int) or isinstance(pid, bool):
         return False
-    return pid == me["pid"] or not (alive or _pid_alive)(pid)
+    return pid == me["pid"] or not (alive or pid_alive)(pid)
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id exists (one of another user counts as alive)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
