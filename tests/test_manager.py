@@ -1,10 +1,15 @@
 """The browser studio's job manager against the embedded simulator (offline mode)."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from studio.config import Settings
 from studio.domain.forms import Form
 from studio.errors import ValidationError
+from studio.jobs.gallery_jobs import FRAMES_PREFIX, frames_folder
 from studio.jobs.manager import JobManager, owner_id
 from studio.jobs.service import Studio
 
@@ -161,12 +166,6 @@ def test_a_killed_studios_frames_are_removed_by_the_next_one(tmp_path):
     """A studio killed before it could remove its frames folder leaves it; the next studio's
     first frame folder removes it: only folders of processes that no longer exist, only real
     folders, never a link or the folder of a live process."""
-    import os
-    import subprocess
-    import sys
-
-    from studio.jobs.gallery_jobs import FRAMES_PREFIX, frames_folder
-
     ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
     dead = tmp_path / f"{FRAMES_PREFIX}{ended.stdout.strip()}-abc123"
     dead.mkdir()

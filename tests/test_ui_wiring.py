@@ -8,12 +8,14 @@ from dataclasses import replace
 import gradio as gr
 import pytest
 from gradio.blocks import convert_component_dict_to_list
+from PIL import Image
 
 from studio.config import Settings
 from studio.domain.forms import Form, ShotRow
 from studio.jobs.service import Studio
 from studio.ui import create_server
 from studio.ui.choices import ASPECT_RATIOS, BLANK, TIER_KEYS, UPGRADE_TIERS, tier_label
+from studio.ui.guard import upload_folder
 
 SKIP = gr.skip()
 FORM = Form(
@@ -244,10 +246,6 @@ def test_an_image_is_read_when_uploaded_and_a_refused_one_is_taken_out(page, rol
     """The upload event of each image reads the file (the submit's own reading) and, when it
     refuses it, a browser-only event empties the field: a picture that cannot be sent never
     sits in the form with Generate on (the browser side: tests/browser/test_marketer.py)."""
-    from PIL import Image
-
-    from studio.ui.guard import upload_folder
-
     image = next(b for b in page.blocks.values() if getattr(b, "elem_id", None) == f"{role}-image")
     [check] = [f for f in page.fns.values() if any(t == (image._id, "upload") for t in f.targets)]
     [clear] = [f for f in page.fns.values() if f.trigger_after == check._id]

@@ -122,11 +122,13 @@ class GalleryJobs:
         with self._frames_lock:
             if self._frames is None or not self._frames.is_dir():
                 self._frames = frames_folder()
-            frame = self._frames / f"{record.job_id}.png"
-            if not frame.is_file():
-                last_frame(Path(record.files[0]), frame, timeout=self.settings.ffmpeg_timeout)
+            folder = self._frames
+        frame = folder / f"{record.job_id}.png"
+        if not frame.is_file():  # ffmpeg outside the lock: one visitor's frame never waits on another's
+            last_frame(Path(record.files[0]), frame, timeout=self.settings.ffmpeg_timeout)  # written whole, then renamed
+        with self._frames_lock:
             frame.touch()  # the newest, whether taken now or before
-            kept = sorted(self._frames.glob("*.png"), key=lambda path: path.stat().st_mtime_ns, reverse=True)
+            kept = sorted(folder.glob("[!.]*.png"), key=lambda path: path.stat().st_mtime_ns, reverse=True)  # not ffmpeg's .part files
             for old in kept[self.settings.frames_kept :]:
                 old.unlink(missing_ok=True)
         return frame

@@ -67,6 +67,7 @@ window.requestAnimationFrame = (callback) => { window.__frames += 1; return fram
 """
 # Normal phase times of the embedded simulator: long enough to see a running card, short enough
 # for a quick suite.
+NEXT_FRAMES_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"  # the page has drawn
 FAST_SIM = {"STUDIO_SIM_QUEUE_SECONDS": "0.5", "STUDIO_SIM_RUN_SECONDS": "2.5"}
 
 

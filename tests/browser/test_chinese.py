@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import SESSION_READY, VIEWPORT, StudioApp
+from .conftest import NEXT_FRAMES_JS, SESSION_READY, VIEWPORT, StudioApp
 
 SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
 TYPED = "广角镜头，缓慢推近：黎明时的港口"
@@ -186,7 +186,7 @@ def _settled(page: Any, quiet_ms: int = 150, timeout: float = 15.0) -> None:
         page.wait_for_timeout(25)  # Playwright delivers the page's request events meanwhile
     else:
         raise AssertionError(f"the page kept {len(page.in_flight)} request(s) in flight for {timeout:.0f} s")
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.evaluate(NEXT_FRAMES_JS)
 
 
 def _toasts(page: Any) -> list[str]:

@@ -37,7 +37,7 @@ from studio.domain.pricing import format_usd, quote_clip
 from studio.ui.i18n import TEXT
 
 from .. import gradio_http
-from .conftest import COUNT_FRAMES_JS, FAST_SIM, SESSION_READY, StudioApp
+from .conftest import COUNT_FRAMES_JS, FAST_SIM, NEXT_FRAMES_JS, SESSION_READY, StudioApp
 
 try:  # the browser fixture says why (or skips) when Playwright is missing
     from playwright.sync_api import Error as PlaywrightError
@@ -193,7 +193,7 @@ def open_advanced(page: Any) -> None:
         page.locator("#advanced button.label-wrap").first.click()
         page.wait_for_selector("#compare-tiers", state="visible")
     page.wait_for_selector("#takes input[type=number]", state="visible")
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.evaluate(NEXT_FRAMES_JS)
 
 
 def figure_text(page: Any) -> str:
