@@ -71,6 +71,35 @@ NEXT_FRAMES_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnim
 FAST_SIM = {"STUDIO_SIM_QUEUE_SECONDS": "0.5", "STUDIO_SIM_RUN_SECONDS": "2.5"}
 
 
+def track_requests(page: Any) -> None:
+    """Keep the page's requests in flight in ``page.in_flight`` (a queued event's stream stays
+    open until its answer has come)."""
+    in_flight: set[Any] = set()
+    page.in_flight = in_flight
+    page.on("request", lambda request: in_flight.add(request))
+    page.on("requestfinished", lambda request: in_flight.discard(request))
+    page.on("requestfailed", lambda request: in_flight.discard(request))
+
+
+def settled(page: Any, quiet_ms: int = 150, timeout: float = 15.0) -> None:
+    """Wait until no request of the page has been in flight for ``quiet_ms``, and the page has
+    drawn what came back (two animation frames)."""
+    deadline = time.monotonic() + timeout
+    quiet_since: float | None = None
+    while time.monotonic() < deadline:
+        if page.in_flight:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= quiet_ms / 1000:
+            break
+        page.wait_for_timeout(25)  # Playwright delivers the page's request events meanwhile
+    else:
+        raise AssertionError(f"the page kept {len(page.in_flight)} request(s) in flight for {timeout:.0f} s")
+    page.evaluate(NEXT_FRAMES_JS)
+
+
+
 class StudioApp:
     """``python app.py`` in a process of its own; ``restart()`` keeps the port and the STUDIO_HOME.
 

@@ -15,12 +15,11 @@ It scans the whole page, so new controls and panels are checked without changing
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
 import pytest
 
-from .conftest import NEXT_FRAMES_JS, SESSION_READY, VIEWPORT, StudioApp
+from .conftest import SESSION_READY, VIEWPORT, StudioApp, settled, track_requests
 
 SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
 TYPED = "广角镜头，缓慢推近：黎明时的港口"
@@ -146,7 +145,7 @@ def _open_accordion(page: Any, selector: str) -> None:
     if button.count() and "open" not in (button.get_attribute("class") or ""):
         button.click()
         page.wait_for_function("(label) => label.classList.contains('open')", arg=button.element_handle())
-        _settled(page)
+        settled(page)
 
 
 def _open_all_accordions(page: Any) -> None:
@@ -158,35 +157,7 @@ def _open_all_accordions(page: Any) -> None:
         label = closed[0].element_handle()  # this one (the locator would move on to the next closed one)
         label.click()
         page.wait_for_function("(label) => label.classList.contains('open')", arg=label)
-        _settled(page)
-
-
-def _track_requests(page: Any) -> None:
-    """Keep the page's requests in flight in ``page.in_flight`` (a queued event's stream stays
-    open until its answer has come)."""
-    in_flight: set[Any] = set()
-    page.in_flight = in_flight
-    page.on("request", lambda request: in_flight.add(request))
-    page.on("requestfinished", lambda request: in_flight.discard(request))
-    page.on("requestfailed", lambda request: in_flight.discard(request))
-
-
-def _settled(page: Any, quiet_ms: int = 150, timeout: float = 15.0) -> None:
-    """Wait until no request of the page has been in flight for ``quiet_ms``, and the page has
-    drawn what came back (two animation frames)."""
-    deadline = time.monotonic() + timeout
-    quiet_since: float | None = None
-    while time.monotonic() < deadline:
-        if page.in_flight:
-            quiet_since = None
-        elif quiet_since is None:
-            quiet_since = time.monotonic()
-        elif time.monotonic() - quiet_since >= quiet_ms / 1000:
-            break
-        page.wait_for_timeout(25)  # Playwright delivers the page's request events meanwhile
-    else:
-        raise AssertionError(f"the page kept {len(page.in_flight)} request(s) in flight for {timeout:.0f} s")
-    page.evaluate(NEXT_FRAMES_JS)
+        settled(page)
 
 
 def _toasts(page: Any) -> list[str]:
@@ -205,7 +176,7 @@ def _wait_ready(page: Any, app: StudioApp) -> None:
     # The page's load event ran: the jobs list and the price are filled in.
     page.wait_for_function("() => document.querySelector('#jobs')?.textContent.trim() && document.querySelector('#cost')?.textContent.trim()")
     page.wait_for_selector(SESSION_READY, state="attached")
-    _settled(page)
+    settled(page)
 
 
 def _click_generate(page: Any) -> None:
@@ -213,7 +184,7 @@ def _click_generate(page: Any) -> None:
     if page.locator("#generate").is_enabled():
         page.click("#generate")
         page.wait_for_function("() => document.querySelector('[data-testid=\"toast-body\"]') || document.querySelector('#jobs .job-card')")
-        _settled(page)
+        settled(page)
 
 
 @pytest.mark.parametrize("size", list(SIZES))
@@ -223,7 +194,7 @@ def test_nothing_english_in_chinese(studio: StudioApp, browser: Any, size: str) 
     ctx.set_default_timeout(60_000)  # a loaded 2-core machine runs 3 workers
     try:
         page = ctx.new_page()
-        _track_requests(page)
+        track_requests(page)
         found = Findings()
         _wait_ready(page, studio)
         found.scan(page, "page loaded")
@@ -243,7 +214,7 @@ def test_nothing_english_in_chinese(studio: StudioApp, browser: Any, size: str) 
         # An empty prompt on Generate: the refusal (or the reason Generate waits), the price box.
         page.fill("#prompt textarea", "")
         page.wait_for_selector("#generate[disabled]")
-        _settled(page)
+        settled(page)
         _click_generate(page)
         found.scan(page, "Generate with an empty prompt")
         _close_toasts(page)
@@ -251,14 +222,14 @@ def test_nothing_english_in_chinese(studio: StudioApp, browser: Any, size: str) 
         # A prompt typed in Chinese: the price, the Generate button's state and notes.
         page.fill("#prompt textarea", TYPED)
         page.wait_for_selector("#generate:not([disabled])")
-        _settled(page)
+        settled(page)
         found.scan(page, "a Chinese prompt typed")
 
         # Image to video: the image boxes, the fit, the end-frame note and its switch.
         _click_label(page, "#mode", "image-to-video")
         page.wait_for_selector("#start-image", state="visible")
         page.wait_for_selector("#generate[disabled]")  # no start image yet
-        _settled(page)
+        settled(page)
         _open_all_accordions(page)
         found.scan(page, "image to video")
         _click_generate(page)
@@ -272,7 +243,7 @@ def test_nothing_english_in_chinese(studio: StudioApp, browser: Any, size: str) 
         if page.locator("#add-shot").count():
             page.click("#add-shot")
             page.wait_for_selector("#shot-2", state="visible")
-        _settled(page)
+        settled(page)
         found.scan(page, "multi-shot prompts")
         _click_label(page, "#prompt-mode", "single")
 
@@ -284,7 +255,7 @@ def test_nothing_english_in_chinese(studio: StudioApp, browser: Any, size: str) 
         found.scan(page, "a bad storyboard script priced")
         page.click("#storyboard-run")
         page.wait_for_selector('[data-testid="toast-body"]')
-        _settled(page)
+        settled(page)
         found.scan(page, "a bad storyboard script run")
         toasts = _toasts(page)
         assert toasts, "running a bad storyboard script showed no refusal"
@@ -299,7 +270,7 @@ def test_the_storyboard_example_and_its_price_are_chinese(studio: StudioApp, bro
     ctx = browser.new_context(locale="zh-CN", viewport=SIZES["desktop"])
     try:
         page = ctx.new_page()
-        _track_requests(page)
+        track_requests(page)
         _wait_ready(page, studio)
         _open_accordion(page, "#storyboard")
         page.wait_for_selector("#storyboard-price")

@@ -37,7 +37,7 @@ from studio.domain.pricing import format_usd, quote_clip
 from studio.ui.i18n import TEXT
 
 from .. import gradio_http
-from .conftest import COUNT_FRAMES_JS, FAST_SIM, NEXT_FRAMES_JS, SESSION_READY, StudioApp
+from .conftest import COUNT_FRAMES_JS, FAST_SIM, NEXT_FRAMES_JS, SESSION_READY, StudioApp, settled, track_requests
 
 try:  # the browser fixture says why (or skips) when Playwright is missing
     from playwright.sync_api import Error as PlaywrightError
@@ -88,6 +88,7 @@ def open_page(new_context: Callable[..., Any]) -> Callable[..., Any]:
             ctx.add_init_script(init_script)
         page = ctx.new_page()
         record_events(page)
+        track_requests(page)
         page.goto(app.url + "/", wait_until="load")
         if ready:
             wait_ready(page)
@@ -806,7 +807,9 @@ def row_facts(page: Any, n: int) -> dict[str, Any] | None:
 
 
 def add_shot(page: Any, n: int) -> str | None:
-    """Press "+ Add shot" and wait for shot ``n`` to be shown; what went wrong, if anything."""
+    """Press "+ Add shot" once the page's last answer is in (Gradio drops a click on a button
+    whose event is still pending), and wait for shot ``n`` to be shown; what went wrong, if anything."""
+    settled(page)
     page.click("#add-shot")
     try:
         page.wait_for_selector(f"#shot-{n}-text textarea", state="visible", timeout=10_000)
