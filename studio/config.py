@@ -275,7 +275,9 @@ class Settings:
     session_cap_usd: Decimal | None = None
     daily_cap_usd: Decimal | None = None
 
-    # The page's server side (Gradio's queue): at most this many of one kind of event run at once
+    # The page's server side (Gradio's queue, for the events that cost: an image's decoding, a
+    # recipe file, a job's action, a storyboard, the API's runs; what only reshapes the page is
+    # answered at once): at most this many of one kind of event run at once
     # (STUDIO_UI_CONCURRENCY), Generate and the submit API at most ``submit_concurrency``
     # (STUDIO_SUBMIT_CONCURRENCY), and at most ``queue_size`` events wait (STUDIO_QUEUE_SIZE);
     # one more is refused with "the queue is full" rather than left waiting without end.

@@ -139,6 +139,19 @@ def test_a_change_of_a_form_field_asks_the_server_once(page):
     assert {page.blocks[b].elem_id: n for b, n in asked.items() if n != 1} == {"mode": 2, "fit": 2, "shot-count": 2}
 
 
+def test_only_work_that_costs_waits_in_the_queue(page):
+    """What only reshapes the page (its load, the form, the shots, the modes, a refresh) is one
+    request answered at once; the submits, an image's decoding, a recipe file, a job's action
+    and a storyboard wait in Gradio's queue (concurrency-bounded). Queued events fired together
+    at load sometimes left the page's event stream open after their answers."""
+    page_events = [f for f in page.fns.values() if f.fn is not None and f.targets and f.targets[0][1] != "api"]
+    queued = {f.api_name for f in page_events if f.queue}
+    assert queued == {"generate", "generate_confirmed", "act", "run", "check_start_image", "check_end_image", "open_recipe"}
+    load = _event(page, "load")
+    assert not load.queue and all(not f.queue for f in page.fns.values() if f.trigger_after == load._id)
+    assert len([f for f in page_events if not f.queue]) > 30  # the shots' buttons, the modes, the form...
+
+
 def test_the_form_event_writes_price_bar_end_image_and_tier_help_by_name(page):
     h, event = _handlers(page), _form_event(page)
     c, shots = h.c, h.shots

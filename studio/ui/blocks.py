@@ -42,6 +42,12 @@ __all__ = ["build_app"]
 
 _MODE_WORDS = {"text-to-video": "t2v", "image-to-video": "i2v"}  # each mode's name in studio.ui.i18n
 QUIET: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
+# What only reshapes the page (the form's event, the shots, the modes, the load, a refresh) is
+# answered at once: one request, no queue stream. Only work that costs waits in Gradio's queue
+# (a submit, an image's decoding, a recipe file, a job's action, a storyboard). Queued events
+# fired together at load sometimes left the page's event stream open after their answers
+# (Gradio 6.31's client), and each one costs a join and a stream where one request does.
+AT_ONCE: dict[str, Any] = {**QUIET, "queue": False}
 
 
 @dataclass
@@ -223,26 +229,26 @@ def _wire_form(h: Any, p: Page, form_inputs: set[Any], has_images: list[Any]) ->
         image.change(None, image, has, js="(image) => Boolean(image)", queue=False, api_name=f"has_{name}_image", **QUIET)
         # Queued (a full decode each), so the UI's concurrency bounds how many run at once.
         checked = image.upload(image_check(f"{name} image"), image, None, **QUIET)
-        checked.failure(None, None, image, js=CLEAR_ON_REFUSAL_JS, queue=False, **QUIET)
+        checked.failure(None, None, image, js=CLEAR_ON_REFUSAL_JS, **AT_ONCE)
     inputs = (form_inputs - {c["start_image"], c["end_image"]}) | set(has_images)
     outputs = [p.cost, p.generate, p.reason, *p.code, shots.bar, c["end_image"], c["_end_note"], c["_end_switch"], c["_tier_help"]]
     watched = [comp for comp in inputs if comp not in (p.owner, p.api_key)]
-    gr.on([comp.change for comp in watched], h.on_form, inputs, outputs, trigger_mode="always_last", queue=False, **QUIET)
+    gr.on([comp.change for comp in watched], h.on_form, inputs, outputs, trigger_mode="always_last", **AT_ONCE)
     return inputs, outputs
 
 
 def _wire_shots(form: Form) -> None:
     """"Share the clip length evenly" (the bar itself is drawn by the form's event)."""
     shots = form.shots
-    shots.fit.click(shots.split_evenly, [form.c["duration"], *shots.values], shots.outputs, **QUIET)
+    shots.fit.click(shots.split_evenly, [form.c["duration"], *shots.values], shots.outputs, **AT_ONCE)
 
 
 def _wire_modes(h: Any, c: dict[str, Any]) -> None:
     """The switch to the tier that has an end frame, the mode's help, and the shape an image
     is fitted to."""
-    c["_end_switch"].click(h.end_image_tier, c["mode"], c["tier"], **QUIET)
-    c["mode"].change(h.on_mode, [c["mode"], c["fit"]], [c["_mode_help"], c["_images"], c["aspect_ratio"], c["identity_anchor"]], **QUIET)
-    c["fit"].change(h.on_fit, [c["mode"], c["fit"]], c["aspect_ratio"], **QUIET)
+    c["_end_switch"].click(h.end_image_tier, c["mode"], c["tier"], **AT_ONCE)
+    c["mode"].change(h.on_mode, [c["mode"], c["fit"]], [c["_mode_help"], c["_images"], c["aspect_ratio"], c["identity_anchor"]], **AT_ONCE)
+    c["fit"].change(h.on_fit, [c["mode"], c["fit"]], c["aspect_ratio"], **AT_ONCE)
 
 
 def _wire_prompt_mode(demo: gr.Blocks, h: Any, form: Form) -> None:
@@ -250,32 +256,32 @@ def _wire_prompt_mode(demo: gr.Blocks, h: Any, form: Form) -> None:
     the mode was set: a click, a restored draft, a reused job); a visitor's own switch to
     shots shares the clip length among them."""
     c, shots = form.c, form.shots
-    c["prompt_mode"].change(None, c["prompt_mode"], None, js=PROMPT_MODE_JS, queue=False, **QUIET)
-    demo.load(None, c["prompt_mode"], None, js=PROMPT_MODE_JS, queue=False, **QUIET)
+    c["prompt_mode"].change(None, c["prompt_mode"], None, js=PROMPT_MODE_JS, **AT_ONCE)
+    demo.load(None, c["prompt_mode"], None, js=PROMPT_MODE_JS, **AT_ONCE)
     # Answered at once, not queued: "+ Add shot" right after the switch must see the shared seconds.
-    c["prompt_mode"].input(h.on_prompt_mode, [c["prompt_mode"], c["duration"], *shots.values], shots.outputs, queue=False, **QUIET)
+    c["prompt_mode"].input(h.on_prompt_mode, [c["prompt_mode"], c["duration"], *shots.values], shots.outputs, **AT_ONCE)
 
 
 def _wire_starters(h: Any, c: dict[str, Any]) -> None:
     """A starter (one of the skill's samples) or a platform preset fills the form."""
-    c["_starter"].input(h.on_starter, c["_starter"], [c["tier"], c["mode"], c["prompt_mode"], c["prompt"], c["aspect_ratio"], c["_starter"]], api_visibility="private")
-    c["_platform"].input(h.on_platform, c["_platform"], [c["aspect_ratio"], c["_platform"]], api_visibility="private")
+    c["_starter"].input(h.on_starter, c["_starter"], [c["tier"], c["mode"], c["prompt_mode"], c["prompt"], c["aspect_ratio"], c["_starter"]], **AT_ONCE)
+    c["_platform"].input(h.on_platform, c["_platform"], [c["aspect_ratio"], c["_platform"]], **AT_ONCE)
 
 
 def _wire_draft(demo: gr.Blocks, form: Form) -> None:
     """A reload keeps the draft: saved and restored in the browser, never on the server."""
     draft = form.draft
     save_js, restore_js = draft_js(list(draft))
-    gr.on([comp.change for comp in draft.values()], None, list(draft.values()), None, js=save_js, queue=False, **QUIET)
-    demo.load(None, list(draft.values()), list(draft.values()), js=restore_js, queue=False, **QUIET)
+    gr.on([comp.change for comp in draft.values()], None, list(draft.values()), None, js=save_js, **AT_ONCE)
+    demo.load(None, list(draft.values()), list(draft.values()), js=restore_js, **AT_ONCE)
 
 
 def _wire_load(demo: gr.Blocks, h: Any, p: Page, form_event: tuple[set[Any], list[Any]]) -> None:
     """The page's load: this browser's session, jobs, gallery and banner; then the form's event
     (the price, the shot bar, the end image...)."""
     inputs, outputs = form_event
-    demo.load(h.on_load, [p.owner, p.api_key, p.gallery_version], [p.owner, p.key_box, *p.views, p.banner], api_name="load").then(
-        h.on_form, inputs, outputs, **QUIET
+    demo.load(h.on_load, [p.owner, p.api_key, p.gallery_version], [p.owner, p.key_box, *p.views, p.banner], api_name="load", queue=False).then(
+        h.on_form, inputs, outputs, **AT_ONCE
     )
 
 
@@ -284,12 +290,12 @@ def _wire_generate(h: Any, p: Page, form_inputs: set[Any]) -> None:
     confirm_outputs = [p.jobs, p.notice, p.confirm_box, p.confirm_text, p.confirm_token]
     submits = {"concurrency_limit": h.manager.settings.submit_concurrency, "trigger_mode": "once"}
     p.generate.click(h.generate, form_inputs, confirm_outputs, api_name="generate", **submits).then(
-        h.refresh, [p.owner, p.gallery_version], p.views, **QUIET
+        h.refresh, [p.owner, p.gallery_version], p.views, **AT_ONCE
     )
     p.confirm_yes.click(
         h.generate_confirmed, form_inputs | {p.confirm_token}, confirm_outputs, api_name="generate_confirmed", **submits
-    ).then(h.refresh, [p.owner, p.gallery_version], p.views, **QUIET)
-    p.confirm_no.click(lambda: (gr.update(visible=False), ""), None, [p.confirm_box, p.confirm_token], queue=False, **QUIET)
+    ).then(h.refresh, [p.owner, p.gallery_version], p.views, **AT_ONCE)
+    p.confirm_no.click(lambda: (gr.update(visible=False), ""), None, [p.confirm_box, p.confirm_token], **AT_ONCE)
 
 
 def _wire_refresh(h: Any, p: Page) -> None:
@@ -298,7 +304,7 @@ def _wire_refresh(h: Any, p: Page) -> None:
     the server for nothing. The refresh bypasses the queue, so a busy server never turns a
     visitor's own action away ("queue full")."""
     p.timer.tick(h.refresh, [p.owner, p.gallery_version], p.views, api_name="jobs", show_progress="hidden", queue=False).then(
-        *p.story_refresh, api_visibility="private", show_progress="hidden", queue=False
+        *p.story_refresh, **AT_ONCE
     )
 
 
@@ -309,7 +315,7 @@ def _wire_form_loaders(h: Any, p: Page) -> None:
     c["_recipe_file"].upload(h.open_recipe, c["_recipe_file"], [p.notice, *h.form_outputs], api_visibility="private")
     p.action_go.click(h.act, {p.action, p.owner, p.api_key}, [p.notice, *h.form_outputs], api_name="act", show_progress="hidden").then(
         None, None, None, js=AFTER_ACTION_JS
-    ).then(h.refresh, [p.owner, p.gallery_version], p.views, **QUIET)
+    ).then(h.refresh, [p.owner, p.gallery_version], p.views, **AT_ONCE)
 
 
 def build_app(h: Any) -> gr.Blocks:
@@ -326,7 +332,7 @@ def build_app(h: Any) -> gr.Blocks:
         _wire_modes(h, form.c)
         _wire_prompt_mode(demo, h, form)
         _wire_starters(h, form.c)
-        p.key_box.change(lambda k: k, p.key_box, p.api_key, **QUIET)
+        p.key_box.change(lambda k: k, p.key_box, p.api_key, **AT_ONCE)
         _wire_draft(demo, form)
         _wire_load(demo, h, p, form_event)
         _wire_generate(h, p, form_inputs)

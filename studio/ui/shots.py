@@ -188,9 +188,10 @@ def build_shots() -> ShotBuilder:
         bar = gr.HTML(elem_id="shot-bar")
     builder = ShotBuilder(group, count, rows, texts, seconds, cameras, cues, chips, bar, add, fit)
     values, outputs = builder.values, builder.outputs
-    quiet: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
+    # Answered at once, not queued: a row edit is pure and quick (see studio.ui.blocks.AT_ONCE).
+    quiet: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden", "queue": False}
     add.click(_op(builder, add_shot), values, outputs, **quiet)
-    count.change(_visible_rows, count, [*rows, add], queue=False, **quiet)
+    count.change(_visible_rows, count, [*rows, add], **quiet)
     for i, (dup, up, down, remove) in enumerate(buttons):
         dup.click(_op(builder, partial(duplicate_shot, index=i)), values, outputs, **quiet)
         up.click(_op(builder, partial(move_shot, index=i, step=-1)), values, outputs, **quiet)

@@ -19,6 +19,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -74,11 +75,11 @@ FAST_SIM = {"STUDIO_SIM_QUEUE_SECONDS": "0.5", "STUDIO_SIM_RUN_SECONDS": "2.5"}
 def track_requests(page: Any) -> None:
     """Keep the page's requests in flight in ``page.in_flight`` (a queued event's stream stays
     open until its answer has come)."""
-    in_flight: set[Any] = set()
+    in_flight: dict[Any, float] = {}  # request -> when it was sent
     page.in_flight = in_flight
-    page.on("request", lambda request: in_flight.add(request))
-    page.on("requestfinished", lambda request: in_flight.discard(request))
-    page.on("requestfailed", lambda request: in_flight.discard(request))
+    page.on("request", lambda request: in_flight.setdefault(request, time.monotonic()))
+    page.on("requestfinished", lambda request: in_flight.pop(request, None))
+    page.on("requestfailed", lambda request: in_flight.pop(request, None))
 
 
 def settled(page: Any, quiet_ms: int = 150, timeout: float = 15.0) -> None:
@@ -95,7 +96,9 @@ def settled(page: Any, quiet_ms: int = 150, timeout: float = 15.0) -> None:
             break
         page.wait_for_timeout(25)  # Playwright delivers the page's request events meanwhile
     else:
-        raise AssertionError(f"the page kept {len(page.in_flight)} request(s) in flight for {timeout:.0f} s")
+        now = time.monotonic()
+        waiting = ", ".join(f"{r.method} {urlsplit(r.url).path} ({now - sent:.0f} s)" for r, sent in list(page.in_flight.items()))
+        raise AssertionError(f"the page kept request(s) in flight for {timeout:.0f} s: {waiting}")
     page.evaluate(NEXT_FRAMES_JS)
 
 
