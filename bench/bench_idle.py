@@ -7,8 +7,8 @@ In one run, side by side, ``python app.py`` offline (embedded simulator, queue 0
 1.5 s, own ``STUDIO_HOME`` and port under /tmp) and bare Gradio (``bench/bare_gradio.py``, the
 same Gradio, analytics off), each in its own process:
 
-(1) **server CPU at idle** with 0, 10 and 100 visitors: a visitor is a Chromium page (Debian's
-    ``/usr/bin/chromium``, headless) that has loaded the page (as in (2)) and sits idle, ``--per-context`` pages to a browser context.
+(1) **server CPU at idle** with 0, 10 and 100 visitors: a visitor is a page in Debian's
+    Chromium (the suite's ``CHROMIUM``, its headless shell) that has loaded the page (as in (2)) and sits idle, ``--per-context`` pages to a browser context.
     After ``--settle`` seconds the server's utime + stime (``/proc``, its process and
     descendants, never the browser's) is read over ``--window`` seconds, as % of one core.
     Also shown: the requests the idle pages completed per second (their Resource Timing
