@@ -32,8 +32,8 @@ from ..sim_support import free_port, stop_process
 ROOT = Path(__file__).resolve().parents[2]
 # Debian's headless shell: the same Chromium (same version, Blink and V8) without the whole
 # browser around it, which is the kind of headless browser Playwright itself launches by
-# default. The browser tests take about 30 % less CPU under it than under the full
-# /usr/bin/chromium in headless mode (bench/README.md, "Test suite time").
+# default. A page load and its form changes cost Chromium about a tenth less CPU under it than
+# under the full /usr/bin/chromium in headless mode (bench/bench_headless_shell.py: 0.88x).
 HEADLESS_SHELL = "/usr/bin/chromium-headless-shell"
 CHROMIUM = os.environ.get("STUDIO_CHROMIUM") or (HEADLESS_SHELL if os.path.exists(HEADLESS_SHELL) else "/usr/bin/chromium")
 # Playwright's own --disable-features list (its chromiumSwitches), repeated in CHROMIUM_ARGS, and
