@@ -1,9 +1,10 @@
 """The suite's Chromium itself: a new context loads the page it is asked for and nothing else.
 
-Headless Chromium is the whole browser, and it preloads hidden pages for its own address bar in
-every new context, each in a renderer of its own; conftest's CHROMIUM_ARGS turn them off. A
-Chromium upgrade that renames those features brings back their cost to every browser test,
-silently; this test says so instead.
+The full Chromium in headless mode (the suite's browser where Debian's headless shell is not
+installed) is the whole browser, and it preloads hidden pages for its own address bar in every
+new context, each in a renderer of its own; conftest's CHROMIUM_ARGS turn them off. A Chromium
+upgrade that renames those features, or a headless shell that gains them, would bring back their
+cost to every browser test, silently; this test says so instead, whichever browser runs it.
 """
 
 from __future__ import annotations
