@@ -30,6 +30,7 @@ from studio.ui.agent_tools import register_tools
 from studio.ui.api import register_api
 from studio.ui.choices import ASPECT_RATIOS, BLANK, FITS
 from studio.ui.code_view import build_code_panel
+from studio.ui.events import AT_ONCE, QUIET
 from studio.ui.gallery_panel import build_gallery_filters
 from studio.ui.guard import StudioBlocks
 from studio.ui.i18n import I18N, bilingual
@@ -41,13 +42,6 @@ from studio.ui.storyboard_tab import build_storyboard_tab
 __all__ = ["build_app"]
 
 _MODE_WORDS = {"text-to-video": "t2v", "image-to-video": "i2v"}  # each mode's name in studio.ui.i18n
-QUIET: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
-# What only reshapes the page (the form's event, the shots, the modes, the load, a refresh) is
-# answered at once: one request, no queue stream. Only work that costs waits in Gradio's queue
-# (a submit, an image's decoding, a recipe file, a job's action, a storyboard). Queued events
-# fired together at load sometimes left the page's event stream open after their answers
-# (Gradio 6.31's client), and each one costs a join and a stream where one request does.
-AT_ONCE: dict[str, Any] = {**QUIET, "queue": False}
 
 
 @dataclass
@@ -226,7 +220,7 @@ def _wire_form(h: Any, p: Page, form_inputs: set[Any], has_images: list[Any]) ->
     Returns the event's inputs and outputs (the page's load runs it too)."""
     c, shots = p.form.c, p.form.shots
     for name, image, has in zip(("start", "end"), (c["start_image"], c["end_image"]), has_images, strict=True):
-        image.change(None, image, has, js="(image) => Boolean(image)", queue=False, api_name=f"has_{name}_image", **QUIET)
+        image.change(None, image, has, js="(image) => Boolean(image)", api_name=f"has_{name}_image", **AT_ONCE)
         # Queued (a full decode each), so the UI's concurrency bounds how many run at once.
         checked = image.upload(image_check(f"{name} image"), image, None, **QUIET)
         checked.failure(None, None, image, js=CLEAR_ON_REFUSAL_JS, **AT_ONCE)

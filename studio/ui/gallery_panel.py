@@ -18,6 +18,7 @@ from typing import Any
 import gradio as gr
 
 from studio.domain.catalog import TIERS
+from studio.ui.events import AT_ONCE
 from studio.ui.i18n import I18N, t
 
 __all__ = ["GALLERY_JS", "PAGE_SIZE", "GalleryFilters", "build_gallery_filters"]
@@ -143,5 +144,5 @@ def build_gallery_filters() -> GalleryFilters:
         script = gr.HTML("", js_on_load=GALLERY_JS, elem_id="gallery-filter-script", visible="hidden")
     inputs: list[Any] = [tier, mode, text, favourites]
     for component in inputs:
-        component.change(None, inputs, None, js=_APPLY_JS, queue=False, api_visibility="private", show_progress="hidden")
+        component.change(None, inputs, None, js=_APPLY_JS, **AT_ONCE)
     return GalleryFilters(tier=tier, mode=mode, text=text, favourites=favourites, script=script)

@@ -3,8 +3,9 @@
 A file that is not a picture the studio can read (a text file renamed ``.jpg``, an SVG, an
 empty file, a decompression bomb, a damaged PNG) is refused with the message Generate would
 give ("start image: …", in the visitor's language) and taken out of the form, so the page
-never keeps a broken picture with Generate on. The check is :func:`~studio.images.decode.load_image`, the same reading a submit
-does; shape and size rules that cropping or padding can still fix wait for the submit.
+never keeps a broken picture with Generate on. The check is
+:func:`~studio.images.decode.load_image`, the same reading a submit does; shape and size rules
+that cropping or padding can still fix wait for the submit.
 """
 
 from __future__ import annotations

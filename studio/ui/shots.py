@@ -28,6 +28,7 @@ from studio.domain.forms import (
 from studio.domain.prompts import CAMERA_MOVES
 from studio.errors import StudioError
 from studio.ui.choices import BLANK
+from studio.ui.events import AT_ONCE
 from studio.ui.i18n import I18N, t
 from studio.ui.messages import friendly
 
@@ -188,8 +189,7 @@ def build_shots() -> ShotBuilder:
         bar = gr.HTML(elem_id="shot-bar")
     builder = ShotBuilder(group, count, rows, texts, seconds, cameras, cues, chips, bar, add, fit)
     values, outputs = builder.values, builder.outputs
-    # Answered at once, not queued: a row edit is pure and quick (see studio.ui.blocks.AT_ONCE).
-    quiet: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden", "queue": False}
+    quiet = AT_ONCE  # a row edit is pure and quick: answered at once (studio.ui.events)
     add.click(_op(builder, add_shot), values, outputs, **quiet)
     count.change(_visible_rows, count, [*rows, add], **quiet)
     for i, (dup, up, down, remove) in enumerate(buttons):

@@ -22,6 +22,7 @@ from studio.errors import Problem, StudioError, ValidationError
 from studio.jobs.manager import JobManager
 from studio.ui import translate
 from studio.ui.choices import BLANK, TIER_KEYS
+from studio.ui.events import AT_ONCE
 from studio.ui.i18n import I18N, bilingual, t
 from studio.ui.lang import current_lang
 from studio.ui.media import MediaSigner
@@ -141,10 +142,10 @@ def build_storyboard_tab(manager: JobManager, signer: MediaSigner, owner: Any, a
     # Pricing is pure and takes a millisecond: it runs outside the queue, so a busy queue never
     # leaves the panel without a price. The example script is priced when the page is built.
     price_btn.click(_price, inputs, price, api_visibility="private", queue=False)
-    gr.on([c.change for c in inputs], _price, inputs, price, api_visibility="private", show_progress="hidden", trigger_mode="always_last", queue=False)
+    gr.on([c.change for c in inputs], _price, inputs, price, trigger_mode="always_last", **AT_ONCE)
     # A run starts the page's live updates (they stop by themselves once nothing is in flight).
     run_btn.click(run, [*inputs, owner, api_key], [notice, runs], api_visibility="private", trigger_mode="once").then(
-        lambda: gr.Timer(active=True), None, timer, api_visibility="private", show_progress="hidden", queue=False
+        lambda: gr.Timer(active=True), None, timer, **AT_ONCE
     )
     def refresh(owner_key: str, shown: str) -> tuple[Any, str]:
         try:

@@ -73,9 +73,9 @@ window.__frames = 0;
 const frame = window.requestAnimationFrame.bind(window);
 window.requestAnimationFrame = (callback) => { window.__frames += 1; return frame(callback); };
 """
+NEXT_FRAMES_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"  # the page has drawn
 # Normal phase times of the embedded simulator: long enough to see a running card, short enough
 # for a quick suite.
-NEXT_FRAMES_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"  # the page has drawn
 FAST_SIM = {"STUDIO_SIM_QUEUE_SECONDS": "0.5", "STUDIO_SIM_RUN_SECONDS": "2.5"}
 
 
@@ -107,7 +107,6 @@ def settled(page: Any, quiet_ms: int = 150, timeout: float = 15.0) -> None:
         waiting = ", ".join(f"{r.method} {urlsplit(r.url).path} ({now - sent:.0f} s)" for r, sent in list(page.in_flight.items()))
         raise AssertionError(f"the page kept request(s) in flight for {timeout:.0f} s: {waiting}")
     page.evaluate(NEXT_FRAMES_JS)
-
 
 
 class StudioApp:
