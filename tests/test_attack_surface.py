@@ -1468,6 +1468,34 @@ def test_storyboards_of_two_owners_with_one_title_stay_apart(target: Target) -> 
     assert not problems, report(problems)
 
 
+def test_the_pages_own_events_answered_at_once_refuse_hostile_values_cleanly(target: Target) -> None:
+    """The page's private events that skip Gradio's queue (studio.ui.events.AT_ONCE: the form,
+    the shots' buttons, the modes, the storyboard's price...) are reachable by anyone with
+    ``/gradio_api/run/predict`` and an ``fn_index`` from ``/config``. Each takes the hostile
+    values in its first input and answers, or refuses in words, without a leak, Python's
+    internals or an unexplained failure."""
+    assert target.client is not None
+    components = {c["id"]: c for c in target.config.get("components", [])}
+    events = [d for d in target.config.get("dependencies", [])
+              if d.get("queue") is False and d.get("backend_fn") and d.get("api_visibility") == "private" and d.get("inputs")]
+    assert len(events) > 30, "the page's unqueued events were not found in /config"
+    problems: list[Problem] = []
+    for dep in events:
+        for label, value in HOSTILE_REPEATED:
+            data = [components.get(i, {}).get("props", {}).get("value") for i in dep["inputs"]]
+            data[0] = copy.deepcopy(value)
+            body = {"data": data, "fn_index": dep["id"], "session_hash": "attacker-at-once", "event_data": None, "trigger_id": None}
+            answer = target.client.post("/gradio_api/run/predict", json=body)
+            where = f"{dep.get('api_name')} (fn {dep['id']}) first input = {label}"
+            message = answer.json().get("error") if answer.status_code >= 400 else None
+            if answer.status_code >= 400 and not (isinstance(message, str) and message.strip()):
+                problems.append(Problem("crash", where, f"HTTP {answer.status_code} without a message: {_short(answer.text)}"))
+            problems += [Problem("leak", where, f"the answer holds {what}") for what, needle in target.needles() if needle in answer.text]
+            if isinstance(message, str) and internals_in(message):
+                problems.append(Problem("internals", where, f"shows {', '.join(internals_in(message))}: {_short(message)}"))
+    assert not problems, report(problems)
+
+
 def test_every_error_message_is_plain_studio_text(target: Target) -> None:
     problems = check_error_texts(target)
     assert not problems, report(problems, limit=40)
