@@ -255,9 +255,10 @@ class Settings:
     double_submit_seconds: float = 10.0
     balance_cache_seconds: float = 60.0
 
-    # How often Gradio's queue looks for new events while it is empty (STUDIO_QUEUE_IDLE_POLL_SECONDS):
-    # Gradio's own 1 ms costs an idle studio about 6 % of a core; 10 ms is still unnoticeable.
-    queue_idle_poll_seconds: float = 0.01
+    # How often Gradio's queue wakes while it has nothing to do (STUDIO_QUEUE_IDLE_POLL_SECONDS), to
+    # look for new events and for progress to send: Gradio's own 1 ms and 10 ms cost an idle studio
+    # a few % of a core; at 50 ms a queued click waits 25 ms more on average (bench/README.md).
+    queue_idle_poll_seconds: float = 0.05
 
     # A fetched catalog entry (schema and price) is trusted this long (STUDIO_CATALOG_TTL_SECONDS);
     # the typical run times the progress bars use are learnt again this often

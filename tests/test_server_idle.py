@@ -1,5 +1,5 @@
 """The studio's Gradio queue: sized and limited by Settings, polls gently while idle
-(Settings.queue_idle_poll_seconds) and does not rebuild a monitoring summary nobody reads after
+(Settings.queue_idle_poll_seconds, for new events and for progress) and does not rebuild a monitoring summary nobody reads after
 every event.
 
 What it saves is measured by bench/bench_idle_server.py and bench/bench_queue_events.py, not
@@ -22,10 +22,12 @@ def _server(tmp_path, **settings):
 
 
 def test_gradio_still_has_what_the_studio_tunes():
-    """A Gradio upgrade that renames these would silently bring back the 1 ms poll and the
-    summary rebuilt after every event."""
+    """A Gradio upgrade that renames these would silently bring back the 1 ms and 10 ms polls
+    and the summary rebuilt after every event."""
     names = queueing.Queue.__init__.__code__.co_names
-    assert {"sleep_when_free", "ANAYLTICS_CACHE_FREQUENCY", "ANALYTICS_MAX_EVENTS"} <= set(names)
+    assert {"sleep_when_free", "progress_update_sleep_when_free", "ANAYLTICS_CACHE_FREQUENCY", "ANALYTICS_MAX_EVENTS"} <= set(names)
+    assert "progress_update_sleep_when_free" in queueing.Queue.start_progress_updates.__code__.co_names
+    assert "sleep_when_free" in queueing.Queue.start_processing.__code__.co_names
     assert "ANAYLTICS_CACHE_FREQUENCY" in queueing.Queue.compute_analytics_summary.__code__.co_names
 
 
@@ -33,13 +35,13 @@ def test_the_queue_polls_at_the_configured_interval(tmp_path):
     server = _server(tmp_path)
     try:
         queue = server.demo._queue
-        assert queue.sleep_when_free == Settings().queue_idle_poll_seconds == 0.01
+        assert queue.sleep_when_free == queue.progress_update_sleep_when_free == Settings().queue_idle_poll_seconds == 0.05
         assert queue.ANAYLTICS_CACHE_FREQUENCY > 10**12 and queue.ANALYTICS_MAX_EVENTS == 1000
     finally:
         server.close()
     server = _server(tmp_path / "b", queue_idle_poll_seconds=0.2)
     try:
-        assert server.demo._queue.sleep_when_free == 0.2
+        assert server.demo._queue.sleep_when_free == server.demo._queue.progress_update_sleep_when_free == 0.2
     finally:
         server.close()
 

@@ -217,7 +217,8 @@ def test_jobs_submitted_together_wait_at_different_places_in_line(sim, api):
 
 
 def test_queue_position_falls_then_runs_then_completes(sim, api):
-    sim.set_config(queue_seconds=0.6, queue_start_position=3)
+    # Each phase long enough to be seen between polls on a loaded machine (0.2 s was missed once).
+    sim.set_config(queue_seconds=0.6, run_seconds=0.6, queue_start_position=3)
     rid = submit(api)["request_id"]
     seen, instance = [], None
     while True:

@@ -121,9 +121,9 @@ def quiet_queue(demo: gr.Blocks, seconds: float, env: Mapping[str, str] | None =
     """Spare the (already created) queue of ``demo`` two costs Gradio has no option for
     (tests/test_server_idle.py fails when a Gradio upgrade renames what is set here):
 
-    - it looks for new events every millisecond while empty (50 ms on Windows), about 6 % of a
-      core for a studio nobody uses: now every ``seconds`` (``Settings.queue_idle_poll_seconds``;
-      bench/bench_idle_server.py);
+    - while empty it wakes every millisecond to look for new events (50 ms on Windows) and every
+      10 ms to look for progress to send, a few % of a core for a studio nobody uses: now both
+      every ``seconds`` (``Settings.queue_idle_poll_seconds``; bench/bench_idle_server.py);
     - after every event it rebuilds its monitoring summary (a pandas frame of up to 10,000 past
       events), though the studio never turns monitoring on: now never, unless the operator sets
       ``GRADIO_ANALYTICS_CACHE_FREQUENCY`` (bench/bench_queue_events.py), and 1,000 events kept.
@@ -132,8 +132,9 @@ def quiet_queue(demo: gr.Blocks, seconds: float, env: Mapping[str, str] | None =
     queue = getattr(demo, "_queue", None)
     if queue is None:
         return
-    if isinstance(getattr(queue, "sleep_when_free", None), float):
-        queue.sleep_when_free = seconds
+    for loop in ("sleep_when_free", "progress_update_sleep_when_free"):
+        if isinstance(getattr(queue, loop, None), float):
+            setattr(queue, loop, seconds)
     if not getattr(demo, "enable_monitoring", False) and not env.get("GRADIO_ANALYTICS_CACHE_FREQUENCY"):
         if isinstance(getattr(queue, "ANAYLTICS_CACHE_FREQUENCY", None), int):
             queue.ANAYLTICS_CACHE_FREQUENCY = 2**62
