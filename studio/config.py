@@ -256,9 +256,10 @@ class Settings:
     balance_cache_seconds: float = 60.0
 
     # How often Gradio's queue wakes while it has nothing to do (STUDIO_QUEUE_IDLE_POLL_SECONDS), to
-    # look for new events and for progress to send: Gradio's own 1 ms and 10 ms cost an idle studio
-    # a few % of a core; at 50 ms a queued click waits 25 ms more on average (bench/README.md).
-    queue_idle_poll_seconds: float = 0.05
+    # look for new events and for progress to send. Gradio's own 1 ms costs an idle studio about
+    # 8 % of a core, 10 ms about 2 %, 50 ms about 1 %; but a queued call waits for the next look
+    # (a /quote took 11 ms at 10 ms, 26 ms at 50 ms; bench/README.md), so 10 ms.
+    queue_idle_poll_seconds: float = 0.01
 
     # A fetched catalog entry (schema and price) is trusted this long (STUDIO_CATALOG_TTL_SECONDS);
     # the typical run times the progress bars use are learnt again this often

@@ -94,7 +94,7 @@ POLICY_VARIABLES = [
     ("STUDIO_FRAMES_KEPT", "frames_kept", "4", 4, ["0", "-1", "2.5", "x"]),
     ("STUDIO_DOUBLE_SUBMIT_SECONDS", "double_submit_seconds", "3", 3.0, ["-1", "x"]),
     ("STUDIO_BALANCE_CACHE_SECONDS", "balance_cache_seconds", "120", 120.0, ["-1", "x"]),
-    ("STUDIO_QUEUE_IDLE_POLL_SECONDS", "queue_idle_poll_seconds", "0.01", 0.01, ["0", "-1", "2", "x"]),
+    ("STUDIO_QUEUE_IDLE_POLL_SECONDS", "queue_idle_poll_seconds", "0.05", 0.05, ["0", "-1", "2", "x"]),
     ("STUDIO_CATALOG_TTL_SECONDS", "catalog_ttl_seconds", "60", 60.0, ["-1", "x"]),
     ("STUDIO_RUN_TIMES_SECONDS", "run_times_seconds", "5", 5.0, ["-1", "x"]),
     ("STUDIO_SHARE_DAYS", "share_days", "0.5", 0.5, ["0", "-1", "366", "inf", "x"]),

@@ -35,7 +35,7 @@ def test_the_queue_polls_at_the_configured_interval(tmp_path):
     server = _server(tmp_path)
     try:
         queue = server.demo._queue
-        assert queue.sleep_when_free == queue.progress_update_sleep_when_free == Settings().queue_idle_poll_seconds == 0.05
+        assert queue.sleep_when_free == queue.progress_update_sleep_when_free == Settings().queue_idle_poll_seconds == 0.01
         assert queue.ANAYLTICS_CACHE_FREQUENCY > 10**12 and queue.ANALYTICS_MAX_EVENTS == 1000
     finally:
         server.close()
