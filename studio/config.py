@@ -258,7 +258,7 @@ class Settings:
     # How often Gradio's queue wakes while it has nothing to do (STUDIO_QUEUE_IDLE_POLL_SECONDS), to
     # look for new events and for progress to send. Gradio's own 1 ms costs an idle studio about
     # 8 % of a core, 10 ms about 2 %, 50 ms about 1 %; but a queued call waits for the next look
-    # (a /quote took 11 ms at 10 ms, 26 ms at 50 ms; bench/README.md), so 10 ms.
+    # (a queued /quote: 12 ms at 10 ms, 51 ms at 50 ms; bench/bench_idle_server.py), so 10 ms.
     queue_idle_poll_seconds: float = 0.01
 
     # A fetched catalog entry (schema and price) is trusted this long (STUDIO_CATALOG_TTL_SECONDS);

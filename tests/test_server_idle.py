@@ -1,6 +1,6 @@
 """The studio's Gradio queue: sized and limited by Settings, polls gently while idle
-(Settings.queue_idle_poll_seconds, for new events and for progress) and does not rebuild a monitoring summary nobody reads after
-every event.
+(Settings.queue_idle_poll_seconds, for new events and for progress) and does not rebuild a
+monitoring summary nobody reads after every event.
 
 What it saves is measured by bench/bench_idle_server.py and bench/bench_queue_events.py, not
 here (no timing in tests).
