@@ -2,6 +2,8 @@
 component, and Gradio puts it in the right place of the event's outputs (no app server, no
 browser: the built Blocks and Gradio's own dict-to-outputs step)."""
 
+import json
+import re
 from collections import Counter
 from dataclasses import replace
 
@@ -137,6 +139,20 @@ def test_a_change_of_a_form_field_asks_the_server_once(page):
     )
     assert len(watched) > 30 and set(asked) == watched
     assert {page.blocks[b].elem_id: n for b, n in asked.items() if n != 1} == {"mode": 2, "fit": 2, "shot-count": 2}
+
+
+def test_the_draft_is_saved_by_the_form_event_on_its_way_to_the_server(page):
+    """A change gathers the form once: the draft a reload keeps is saved by the form event's own
+    ``js`` (in the browser, from that event's inputs), field for field as the page's load restores
+    it, not by a second event over the same 40 fields."""
+    form = _form_event(page)
+    names = json.loads(re.search(r"keys: (\[.*?\]), values", form.js).group(1))
+    positions = json.loads(re.search(r"values: (\[[\d, ]*\])\.map", form.js).group(1))
+    [restore] = [f for f in page.fns.values() if f.fn is None and f.js and "localStorage.getItem" in f.js]
+    assert len(names) == len(positions) == len(restore.inputs) >= 40
+    assert [form.inputs[i]._id for i in positions] == [c._id for c in restore.inputs] == [c._id for c in restore.outputs]
+    assert "return inputs" in form.js
+    assert not [f for f in page.fns.values() if f.fn is None and f.js and "localStorage.setItem" in f.js]
 
 
 def test_only_work_that_costs_waits_in_the_queue(page):

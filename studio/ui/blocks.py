@@ -227,7 +227,12 @@ def _wire_form(h: Any, p: Page, form_inputs: set[Any], has_images: list[Any]) ->
     inputs = (form_inputs - {c["start_image"], c["end_image"]}) | set(has_images)
     outputs = [p.cost, p.generate, p.reason, *p.code, shots.bar, c["end_image"], c["_end_note"], c["_end_switch"], c["_tier_help"]]
     watched = [comp for comp in inputs if comp not in (p.owner, p.api_key)]
-    gr.on([comp.change for comp in watched], h.on_form, inputs, outputs, trigger_mode="always_last", **AT_ONCE)
+    # The draft a reload keeps is saved on the way (``js``, in the browser): Gradio hands a set of
+    # inputs over in the order of the components' ids.
+    order = sorted(inputs, key=lambda comp: comp._id)
+    draft = p.form.draft
+    save_draft, _ = draft_js(list(draft), [order.index(comp) for comp in draft.values()])
+    gr.on([comp.change for comp in watched], h.on_form, inputs, outputs, js=save_draft, trigger_mode="always_last", **AT_ONCE)
     return inputs, outputs
 
 
@@ -263,10 +268,10 @@ def _wire_starters(h: Any, c: dict[str, Any]) -> None:
 
 
 def _wire_draft(demo: gr.Blocks, form: Form) -> None:
-    """A reload keeps the draft: saved and restored in the browser, never on the server."""
+    """A reload keeps the draft: restored here, saved by the form's event (:func:`_wire_form`),
+    in the browser, never on the server."""
     draft = form.draft
-    save_js, restore_js = draft_js(list(draft))
-    gr.on([comp.change for comp in draft.values()], None, list(draft.values()), None, js=save_js, **AT_ONCE)
+    _, restore_js = draft_js(list(draft), list(range(len(draft))))
     demo.load(None, list(draft.values()), list(draft.values()), js=restore_js, **AT_ONCE)
 
 

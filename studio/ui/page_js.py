@@ -13,13 +13,22 @@ __all__ = ["draft_js", "AFTER_ACTION_JS", "PAGE_HEAD", "DRAFT_KEY", "PROMPT_MODE
 DRAFT_KEY = "kling-studio-draft"
 
 
-def draft_js(names: list[str]) -> tuple[str, str]:
-    """Two JS-only event functions: save the form's values to localStorage, and restore them
-    (the values as they are when nothing was saved, or the form has changed shape since)."""
-    keys = json.dumps(names)
+def draft_js(names: list[str], positions: list[int]) -> tuple[str, str]:
+    """Two event functions: save the form's values to localStorage, and restore them (the values
+    as they are when nothing was saved, or the form has changed shape since).
+
+    The save runs in the browser before the form's own server event, with that event's inputs
+    (the field called ``names[i]`` at ``positions[i]``), and hands them on unchanged: one event
+    per change, not a second one that gathers 40 fields again (bench/README.md, fifth stop). It
+    saves nothing until the restore has read the draft: the form's event also fires while the
+    page starts, with the fields as they are before the restore."""
+    keys, restored = json.dumps(names), json.dumps(DRAFT_KEY + "-read")
     save = f"""
-(...values) => {{
-  try {{ localStorage.setItem({json.dumps(DRAFT_KEY)}, JSON.stringify({{keys: {keys}, values: values}})); }} catch (e) {{}}
+(...inputs) => {{
+  if (window[{restored}]) try {{
+    localStorage.setItem({json.dumps(DRAFT_KEY)}, JSON.stringify({{keys: {keys}, values: {json.dumps(positions)}.map((i) => inputs[i])}}));
+  }} catch (e) {{}}
+  return inputs;
 }}"""
     # A field whose saved value is missing, of another type or the same as now is left alone
     # (Gradio's "no change" update): setting a field to its own value again fires its change
@@ -27,6 +36,7 @@ def draft_js(names: list[str]) -> tuple[str, str]:
     restore = f"""
 (...current) => {{
   const same = current.map(() => ({{__type__: "update"}}));
+  setTimeout(() => {{ window[{restored}] = true; }}, 0);  // once what it returns is on the page
   try {{
     const saved = JSON.parse(localStorage.getItem({json.dumps(DRAFT_KEY)}) || "null");
     if (!saved || !Array.isArray(saved.values) || JSON.stringify(saved.keys) !== JSON.stringify({keys})) return same;
