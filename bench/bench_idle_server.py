@@ -61,7 +61,7 @@ def main() -> None:
 
 
 def _round_trips(urls: dict[str, str], calls: int) -> dict[str, list[float]]:
-    clients = {name: _client(url) for name, url in urls.items()}
+    clients = {name: httpx.Client(base_url=url, timeout=30) for name, url in urls.items()}
     times: dict[str, list[float]] = {name: [] for name in urls}
     try:
         for client in clients.values():  # a first call each, not counted
@@ -77,10 +77,6 @@ def _round_trips(urls: dict[str, str], calls: int) -> dict[str, list[float]]:
         for client in clients.values():
             client.close()
     return times
-
-
-def _client(url: str) -> httpx.Client:
-    return httpx.Client(base_url=url, timeout=30)
 
 
 if __name__ == "__main__":

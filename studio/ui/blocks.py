@@ -35,7 +35,7 @@ from studio.ui.gallery_panel import build_gallery_filters
 from studio.ui.guard import StudioBlocks
 from studio.ui.i18n import I18N, bilingual
 from studio.ui.image_check import CLEAR_ON_REFUSAL_JS, image_check
-from studio.ui.page_js import AFTER_ACTION_JS, PROMPT_MODE_JS, draft_js
+from studio.ui.page_js import AFTER_ACTION_JS, PROMPT_MODE_JS, draft_restore_js, draft_save_js
 from studio.ui.shots import ShotBuilder, build_shots
 from studio.ui.storyboard_tab import build_storyboard_tab
 
@@ -229,9 +229,9 @@ def _wire_form(h: Any, p: Page, form_inputs: set[Any], has_images: list[Any]) ->
     watched = [comp for comp in inputs if comp not in (p.owner, p.api_key)]
     # The draft a reload keeps is saved on the way (``js``, in the browser): Gradio hands a set of
     # inputs over in the order of the components' ids.
-    order = sorted(inputs, key=lambda comp: comp._id)
+    at = {comp: i for i, comp in enumerate(sorted(inputs, key=lambda comp: comp._id))}
     draft = p.form.draft
-    save_draft, _ = draft_js(list(draft), [order.index(comp) for comp in draft.values()])
+    save_draft = draft_save_js(list(draft), [at[comp] for comp in draft.values()])
     gr.on([comp.change for comp in watched], h.on_form, inputs, outputs, js=save_draft, trigger_mode="always_last", **AT_ONCE)
     return inputs, outputs
 
@@ -271,8 +271,7 @@ def _wire_draft(demo: gr.Blocks, form: Form) -> None:
     """A reload keeps the draft: restored here, saved by the form's event (:func:`_wire_form`),
     in the browser, never on the server."""
     draft = form.draft
-    _, restore_js = draft_js(list(draft), list(range(len(draft))))
-    demo.load(None, list(draft.values()), list(draft.values()), js=restore_js, **AT_ONCE)
+    demo.load(None, list(draft.values()), list(draft.values()), js=draft_restore_js(list(draft)), **AT_ONCE)
 
 
 def _wire_load(demo: gr.Blocks, h: Any, p: Page, form_event: tuple[set[Any], list[Any]]) -> None:

@@ -8,35 +8,44 @@ from __future__ import annotations
 
 import json
 
-__all__ = ["draft_js", "AFTER_ACTION_JS", "PAGE_HEAD", "DRAFT_KEY", "PROMPT_MODE_JS"]
+__all__ = ["draft_save_js", "draft_restore_js", "AFTER_ACTION_JS", "PAGE_HEAD", "DRAFT_KEY", "PROMPT_MODE_JS"]
 
 DRAFT_KEY = "kling-studio-draft"
 
 
-def draft_js(names: list[str], positions: list[int]) -> tuple[str, str]:
-    """Two event functions: save the form's values to localStorage, and restore them (the values
-    as they are when nothing was saved, or the form has changed shape since).
+# Set in the page once the restore has read the draft; until then nothing is saved.
+_DRAFT_READ = json.dumps(DRAFT_KEY + "-read")
 
-    The save runs in the browser before the form's own server event, with that event's inputs
-    (the field called ``names[i]`` at ``positions[i]``), and hands them on unchanged: one event
-    per change, not a second one that gathers 40 fields again (bench/README.md, fifth stop). It
-    saves nothing until the restore has read the draft: the form's event also fires while the
-    page starts, with the fields as they are before the restore."""
-    keys, restored = json.dumps(names), json.dumps(DRAFT_KEY + "-read")
-    save = f"""
+
+def draft_save_js(names: list[str], positions: list[int]) -> str:
+    """The form event's ``js``: save the draft to localStorage on the way to the server.
+
+    It runs in the browser before the form's own server event, with that event's inputs (the
+    field called ``names[i]`` at ``positions[i]``), and hands them on unchanged: one event per
+    change, not a second one that gathers 40 fields again (bench/README.md, fifth stop). It saves
+    nothing until the restore has read the draft: the form's event also fires while the page
+    starts, with the fields as they are before the restore."""
+    return f"""
 (...inputs) => {{
-  if (window[{restored}]) try {{
-    localStorage.setItem({json.dumps(DRAFT_KEY)}, JSON.stringify({{keys: {keys}, values: {json.dumps(positions)}.map((i) => inputs[i])}}));
+  if (window[{_DRAFT_READ}]) try {{
+    localStorage.setItem({json.dumps(DRAFT_KEY)}, JSON.stringify({{keys: {json.dumps(names)}, values: {json.dumps(positions)}.map((i) => inputs[i])}}));
   }} catch (e) {{}}
   return inputs;
 }}"""
-    # A field whose saved value is missing, of another type or the same as now is left alone
-    # (Gradio's "no change" update): setting a field to its own value again fires its change
-    # events, and a page that restored every field kept re-pricing itself without end.
-    restore = f"""
+
+
+def draft_restore_js(names: list[str]) -> str:
+    """The page load's ``js``: the saved draft for the fields ``names`` (the values as they are
+    when nothing was saved, or the form has changed shape since).
+
+    A field whose saved value is missing, of another type or the same as now is left alone
+    (Gradio's "no change" update): setting a field to its own value again fires its change
+    events, and a page that restored every field kept re-pricing itself without end."""
+    keys = json.dumps(names)
+    return f"""
 (...current) => {{
   const same = current.map(() => ({{__type__: "update"}}));
-  setTimeout(() => {{ window[{restored}] = true; }}, 0);  // once what it returns is on the page
+  setTimeout(() => {{ window[{_DRAFT_READ}] = true; }}, 0);  // once what it returns is on the page
   try {{
     const saved = JSON.parse(localStorage.getItem({json.dumps(DRAFT_KEY)}) || "null");
     if (!saved || !Array.isArray(saved.values) || JSON.stringify(saved.keys) !== JSON.stringify({keys})) return same;
@@ -44,7 +53,6 @@ def draft_js(names: list[str], positions: list[int]) -> tuple[str, str]:
       || JSON.stringify(v) === JSON.stringify(current[i])) ? same[i] : v);
   }} catch (e) {{ return same; }}
 }}"""
-    return save, restore
 
 
 # The prompt box or the shot builder, by the prompt mode: a class on the page (see style.css).

@@ -189,19 +189,19 @@ def build_shots() -> ShotBuilder:
         bar = gr.HTML(elem_id="shot-bar")
     builder = ShotBuilder(group, count, rows, texts, seconds, cameras, cues, chips, bar, add, fit)
     values, outputs = builder.values, builder.outputs
-    quiet = AT_ONCE  # a row edit is pure and quick: answered at once (studio.ui.events)
-    add.click(_op(builder, add_shot), values, outputs, **quiet)
-    count.change(_visible_rows, count, [*rows, add], **quiet)
+    # A row edit is pure and quick: answered at once (studio.ui.events).
+    add.click(_op(builder, add_shot), values, outputs, **AT_ONCE)
+    count.change(_visible_rows, count, [*rows, add], **AT_ONCE)
     for i, (dup, up, down, remove) in enumerate(buttons):
-        dup.click(_op(builder, partial(duplicate_shot, index=i)), values, outputs, **quiet)
-        up.click(_op(builder, partial(move_shot, index=i, step=-1)), values, outputs, **quiet)
-        down.click(_op(builder, partial(move_shot, index=i, step=1)), values, outputs, **quiet)
-        remove.click(_op(builder, partial(remove_shot, index=i)), values, outputs, **quiet)
+        dup.click(_op(builder, partial(duplicate_shot, index=i)), values, outputs, **AT_ONCE)
+        up.click(_op(builder, partial(move_shot, index=i, step=-1)), values, outputs, **AT_ONCE)
+        down.click(_op(builder, partial(move_shot, index=i, step=1)), values, outputs, **AT_ONCE)
+        remove.click(_op(builder, partial(remove_shot, index=i)), values, outputs, **AT_ONCE)
     for camera, chip in zip(cameras, chips, strict=True):
         chip.input(
             lambda current, move: (with_camera(current or "", move), None) if move else (gr.skip(), gr.skip()),
             [camera, chip],
             [camera, chip],
-            **quiet,
+            **AT_ONCE,
         )
     return builder
